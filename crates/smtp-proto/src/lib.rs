@@ -1,0 +1,4 @@
+//! SMTP (RFC 5321) and LMTP (RFC 2033), client and server, sans-IO.
+//!
+//! This crate performs no I/O and never reads the clock: bytes and `now` go in; bytes, events and
+//! deadlines come out.

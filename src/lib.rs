@@ -1,0 +1,1 @@
+//! mailwire: tokio glue over the sans-IO protocol crates, and the reference servers.
