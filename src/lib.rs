@@ -1,1 +1,10 @@
 //! mailwire: tokio glue over the sans-IO protocol crates, and the reference servers.
+//!
+//! The protocol crates (`smtp-proto`, `pop3-proto`, `imap-proto`) do no I/O. This crate gives
+//! them sockets and TLS: [`stream::MailStream`] is a TCP stream that can be upgraded in place,
+//! [`driver::Connection`] runs any session over it, and [`tls`] builds the rustls configurations
+//! the programs in `examples/` share.
+
+pub mod driver;
+pub mod stream;
+pub mod tls;
