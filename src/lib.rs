@@ -8,3 +8,8 @@
 pub mod driver;
 pub mod stream;
 pub mod tls;
+
+/// The README's code blocks are compiled as doctests, so it cannot drift from the code.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
