@@ -1,0 +1,1 @@
+//! tokio-util codecs (work in progress).

@@ -1,0 +1,1 @@
+//! Encoders (work in progress).

@@ -1,0 +1,27 @@
+//! The SMTP vocabulary: commands, paths, mailboxes, parameters, replies and capabilities.
+//!
+//! Every type here is owned and cheap to clone: text is kept in [`Text`], a UTF-8 view over a
+//! [`bytes::Bytes`] slice, so a command parsed from a line shares that line's buffer instead of
+//! copying it (see [`crate::parse`]). Every type can be encoded back to the wire
+//! ([`crate::encode`]) and `parse(encode(x)) == x` holds.
+//!
+//! Names follow RFC 5321 (`ReversePath`, `ForwardPath`, `Mailbox`, `ReplyCode`, ...).
+
+mod address;
+mod auth;
+mod command;
+mod ehlo;
+mod params;
+mod reply;
+mod text;
+
+pub use address::{AddressLiteral, Domain, ForwardPath, Host, Mailbox, ReversePath};
+pub use auth::{AuthMechanism, SaslResponse, Secret};
+pub use command::Command;
+pub use ehlo::{Capability, EhloResponse};
+pub use params::{
+    Body, DeliverBy, DeliverByMode, DsnReturn, FutureRelease, MailAuth, MailParameters, Notify,
+    OriginalRecipient, Parameter, RcptParameters, Rrvs, RrvsMode, XText,
+};
+pub use reply::{EnhancedStatusCode, Reply, ReplyCode, ReplyLine};
+pub use text::Text;
