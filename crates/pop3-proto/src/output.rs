@@ -49,11 +49,4 @@ impl Output {
     pub(crate) fn len(&self) -> usize {
         self.queued + self.lines.len()
     }
-
-    /// Drops everything not yet written.
-    pub(crate) fn clear(&mut self) {
-        self.queue.clear();
-        self.lines.clear();
-        self.queued = 0;
-    }
 }
