@@ -1,24 +1,1488 @@
-//! Parsers (work in progress: the wire-layer engineer is filling this in).
+//! Parsers: command lines (server side), replies, EHLO capabilities, AUTH lines (client side).
+//!
+//! Parsers work on complete units that [`crate::framing`] has cut out: a command line without
+//! its CRLF, or a buffer holding zero or more reply lines (for [`reply`], which reports
+//! "incomplete" as `Ok(None)`, never as an error). They are written with `nom` over `&[u8]`;
+//! nom's types stay private and every failure is a [`ParseError`] with a kind that tells the
+//! server which reply to send ([`ParseError::reply`]).
+//!
+//! Commands are parsed from a [`Bytes`] line and the strings inside the result share that
+//! buffer (no copy). Defaults are strict (RFC 5321 grammar); [`ParseOptions`] lists each
+//! relaxation with the RFC text it bends and the peers that need it.
 
-use crate::types::{Domain, Mailbox, XText};
-use crate::{ParseError, ParseErrorKind};
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-/// Runtime lenience options (strict by default).
+use base64::Engine as _;
+use bytes::Bytes;
+use nom::Parser;
+use nom::bytes::complete::{tag, take_while1};
+use nom::combinator::{opt, recognize};
+use nom::multi::many0_count;
+
+use crate::types::{
+    AddressLiteral, AuthMechanism, Body, Capability, Command, DeliverBy, DeliverByMode, Domain,
+    DsnReturn, EhloResponse, EnhancedStatusCode, ForwardPath, FutureRelease, Host, MailAuth,
+    MailParameters, Mailbox, Notify, OriginalRecipient, Parameter, RcptParameters, Reply,
+    ReplyCode, ReplyLine, ReversePath, Rrvs, RrvsMode, SaslResponse, Secret, Text, XText,
+};
+use crate::{ParseError, ParseErrorKind as K};
+
+type In<'a> = &'a [u8];
+type NomErr<'a> = nom::error::Error<In<'a>>;
+type Res<'a, O> = nom::IResult<In<'a>, O, NomErr<'a>>;
+
+/// Runtime options for command parsing. `ParseOptions::default()` is strict RFC 5321.
+///
+/// Each relaxation names the rule it bends and who needs it; turn on only what your peers need.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ParseOptions {
-    /// Accept any word as the HELO/EHLO/LHLO argument.
+    /// The transaction declared `SMTPUTF8` on MAIL FROM (RFC 6531 §3.4): RCPT TO addresses and
+    /// parameter values may then hold UTF-8. Not a lenience: the server session sets it per
+    /// transaction. (MAIL FROM itself is checked against its own `SMTPUTF8` parameter.)
+    pub smtputf8: bool,
+    /// Accept any word as the HELO/EHLO/LHLO argument ([`Host::Other`]).
+    /// RFC 5321 §4.1.1.1 requires a domain or an address literal, but many clients send a
+    /// bare host name with underscores or a bare IP address (Postfix and Exim accept them by
+    /// default unless `smtpd_helo_restrictions`/`helo_verify` say otherwise).
     pub lenient_helo: bool,
+    /// Accept spaces between `FROM:`/`TO:` and the path (`MAIL FROM: <a@b>`).
+    /// RFC 5321 §4.1.2 ("Since it has been a common source of errors, it is worth noting that
+    /// spaces are not permitted on either side of the colon") forbids it; some old clients and
+    /// appliances send it, and Postfix accepts it (KumoMTA issue 76).
+    pub space_after_colon: bool,
+    /// Accept a path without angle brackets (`MAIL FROM:a@b`), as Postfix does with
+    /// `strict_rfc821_envelopes = no`. RFC 5321 §4.1.2 requires `<` and `>`.
+    pub missing_brackets: bool,
+    /// Accept trailing spaces at the end of a command and runs of spaces between parameters.
+    /// RFC 5321 §4.1.1 has exactly one SP between elements; a few clients append a space.
+    pub extra_spaces: bool,
+    /// Accept local parts longer than 64 octets (RFC 5321 §4.5.3.1.1 sets 64 as the limit,
+    /// but says to accept more where possible; some list managers exceed it, aiosmtpd #257).
+    pub long_local_part: bool,
 }
 
-pub(crate) fn domain_str(_s: &str, _smtputf8: bool) -> Result<Domain, ParseError> {
-    Err(ParseError::new(ParseErrorKind::Syntax, 0))
+impl ParseOptions {
+    /// All relaxations on (not `smtputf8`, which is transaction state).
+    pub fn lenient() -> Self {
+        ParseOptions {
+            smtputf8: false,
+            lenient_helo: true,
+            space_after_colon: true,
+            missing_brackets: true,
+            extra_spaces: true,
+            long_local_part: true,
+        }
+    }
 }
 
-pub(crate) fn mailbox_str(_s: &str, _smtputf8: bool) -> Result<Mailbox, ParseError> {
-    Err(ParseError::new(ParseErrorKind::Syntax, 0))
+/// Limits for [`reply`] and [`crate::framing::ReplyReader`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReplyOptions {
+    /// Longest reply line, with CRLF. RFC 5321 §4.5.3.1.5 says 512 but also (§4.5.3.1) that
+    /// "implementation techniques that impose no limits on the length of these objects should
+    /// be used"; real servers send longer lines, so the default is 4096.
+    pub max_line_len: usize,
+    /// Most lines in one multi-line reply (default 256; an EHLO reply has a few dozen).
+    pub max_lines: usize,
+    /// Accept a bare LF as a reply line ending. RFC 5321 §2.3.8 requires CRLF; some embedded
+    /// servers and test doubles end lines with LF only. Default false.
+    pub allow_bare_lf: bool,
 }
 
-pub(crate) fn xtext_str(_s: &str, _utf8: bool) -> Result<XText, ParseError> {
-    Err(ParseError::new(ParseErrorKind::Syntax, 0))
+impl Default for ReplyOptions {
+    fn default() -> Self {
+        ReplyOptions {
+            max_line_len: 4096,
+            max_lines: 256,
+            allow_bare_lf: false,
+        }
+    }
 }
+
+// ---------------------------------------------------------------------------------------------
+// character classes
+// ---------------------------------------------------------------------------------------------
+
+const fn atext_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'/'
+                    | b'='
+                    | b'?'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'{'
+                    | b'|'
+                    | b'}'
+                    | b'~'
+            );
+        i += 1;
+    }
+    t
+}
+static ATEXT: [bool; 256] = atext_table();
+
+#[inline]
+fn is_atext(b: u8) -> bool {
+    ATEXT[usize::from(b)]
+}
+#[inline]
+fn is_ldh(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+/// `qtextSMTP = %d32-33 / %d35-91 / %d93-126` (plus UTF-8 with SMTPUTF8)
+#[inline]
+fn is_qtext(b: u8) -> bool {
+    matches!(b, 32..=33 | 35..=91 | 93..=126) || b >= 0x80
+}
+/// `dcontent = %d33-90 / %d94-126`
+#[inline]
+fn is_dcontent(b: u8) -> bool {
+    matches!(b, 33..=90 | 94..=126)
+}
+/// `esmtp-value = 1*(%d33-60 / %d62-126)` (plus UTF-8, checked later against SMTPUTF8)
+#[inline]
+fn is_esmtp_value(b: u8) -> bool {
+    matches!(b, 33..=60 | 62..=126) || b >= 0x80
+}
+/// xtext `xchar`: 33..=126 except `+` and `=`.
+#[inline]
+fn is_xchar(b: u8) -> bool {
+    matches!(b, 33..=126) && b != b'+' && b != b'='
+}
+#[inline]
+fn is_upper_hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'A'..=b'F').contains(&b)
+}
+/// Printable text for VRFY/EXPN/HELP/NOOP/ETRN arguments: SP and VCHAR, plus UTF-8.
+#[inline]
+fn is_text(b: u8) -> bool {
+    (32..=126).contains(&b) || b >= 0x80
+}
+
+// ---------------------------------------------------------------------------------------------
+// address grammar (RFC 5321 §4.1.2), nom over &[u8]
+// ---------------------------------------------------------------------------------------------
+
+fn atom(i: In<'_>) -> Res<'_, In<'_>> {
+    take_while1(|b| is_atext(b) || b >= 0x80)(i)
+}
+
+/// `Dot-string = Atom *("."  Atom)`
+fn dot_string(i: In<'_>) -> Res<'_, In<'_>> {
+    recognize((atom, many0_count((tag(&b"."[..]), atom)))).parse(i)
+}
+
+/// `quoted-pairSMTP = %d92 %d32-126`
+fn quoted_pair(i: In<'_>) -> Res<'_, In<'_>> {
+    recognize((
+        tag(&b"\\"[..]),
+        nom::bytes::complete::take_while_m_n(1, 1, |b| (32..=126).contains(&b)),
+    ))
+    .parse(i)
+}
+
+/// `Quoted-string = DQUOTE *QcontentSMTP DQUOTE`
+fn quoted_string(i: In<'_>) -> Res<'_, In<'_>> {
+    recognize((
+        tag(&b"\""[..]),
+        many0_count(nom::branch::alt((
+            take_while1(|b| is_qtext(b) && b != b'\\'),
+            quoted_pair,
+        ))),
+        tag(&b"\""[..]),
+    ))
+    .parse(i)
+}
+
+fn local_part(i: In<'_>) -> Res<'_, In<'_>> {
+    nom::branch::alt((dot_string, quoted_string)).parse(i)
+}
+
+/// `sub-domain = Let-dig [Ldh-str]` (U-labels: non-ASCII bytes count as letters).
+fn sub_domain(i: In<'_>) -> Res<'_, In<'_>> {
+    let (rest, label) = take_while1(|b| is_ldh(b) || b >= 0x80)(i)?;
+    if label.first() == Some(&b'-') || label.last() == Some(&b'-') {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Verify,
+        )));
+    }
+    Ok((rest, label))
+}
+
+/// `Domain = sub-domain *("." sub-domain)`
+fn domain(i: In<'_>) -> Res<'_, In<'_>> {
+    recognize((sub_domain, many0_count((tag(&b"."[..]), sub_domain)))).parse(i)
+}
+
+/// `"[" ... "]"`, returning the inside.
+fn bracketed(i: In<'_>) -> Res<'_, In<'_>> {
+    let (i, _) = tag(&b"["[..])(i)?;
+    let (i, inner) = take_while1(|b| is_dcontent(b) || b == b':')(i)?;
+    let (i, _) = tag(&b"]"[..])(i)?;
+    Ok((i, inner))
+}
+
+fn verify_err(i: In<'_>) -> nom::Err<NomErr<'_>> {
+    nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify))
+}
+
+/// Parses a dotted quad strictly (`Snum = 1*3DIGIT` with value 0..=255).
+fn ipv4(s: &[u8]) -> Option<Ipv4Addr> {
+    let mut parts = [0u8; 4];
+    let mut n = 0;
+    for p in s.split(|&b| b == b'.') {
+        if n == 4 || p.is_empty() || p.len() > 3 || !p.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let v = p.iter().fold(0u16, |a, &d| a * 10 + u16::from(d - b'0'));
+        parts[n] = u8::try_from(v).ok()?;
+        n += 1;
+    }
+    (n == 4).then(|| Ipv4Addr::from(parts))
+}
+
+fn address_literal<'a>(line: &Bytes, i: In<'a>) -> Res<'a, AddressLiteral> {
+    let (rest, inner) = bracketed(i)?;
+    if let Some(a) = ipv4(inner) {
+        return Ok((rest, AddressLiteral::Ipv4(a)));
+    }
+    let colon = inner
+        .iter()
+        .position(|&b| b == b':')
+        .ok_or_else(|| verify_err(i))?;
+    let (tag_, content) = (&inner[..colon], &inner[colon + 1..]);
+    if tag_.is_empty()
+        || !tag_.iter().all(|&b| is_ldh(b))
+        || tag_.last() == Some(&b'-')
+        || content.is_empty()
+    {
+        return Err(verify_err(i));
+    }
+    if tag_.eq_ignore_ascii_case(b"IPv6") {
+        let a: Ipv6Addr = std::str::from_utf8(content)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| verify_err(i))?;
+        return Ok((rest, AddressLiteral::Ipv6(a)));
+    }
+    if !content.iter().all(|&b| is_dcontent(b)) {
+        return Err(verify_err(i));
+    }
+    Ok((
+        rest,
+        AddressLiteral::General {
+            tag: Text::from_checked(line.slice_ref(tag_)),
+            content: Text::from_checked(line.slice_ref(content)),
+        },
+    ))
+}
+
+fn host<'a>(line: &Bytes, i: In<'a>) -> Res<'a, Host> {
+    if i.first() == Some(&b'[') {
+        let (rest, lit) = address_literal(line, i)?;
+        return Ok((rest, Host::Literal(lit)));
+    }
+    let (rest, d) = domain(i)?;
+    if d.len() > 255 {
+        return Err(verify_err(i));
+    }
+    Ok((
+        rest,
+        Host::Domain(Domain(Text::from_checked(line.slice_ref(d)))),
+    ))
+}
+
+/// `Mailbox = Local-part "@" ( Domain / address-literal )`
+fn mailbox<'a>(line: &Bytes, i: In<'a>, long_local: bool) -> Res<'a, Mailbox> {
+    let (after_lp, lp) = local_part(i)?;
+    if lp.len() > 64 && !long_local {
+        return Err(verify_err(i));
+    }
+    let (after_at, _) = tag(&b"@"[..])(after_lp)?;
+    let (rest, h) = host(line, after_at)?;
+    let raw = &i[..i.len() - rest.len()];
+    Ok((
+        rest,
+        Mailbox {
+            raw: Text::from_checked(line.slice_ref(raw)),
+            at: lp.len(),
+            host: h,
+        },
+    ))
+}
+
+/// `A-d-l ":"` (a source route, RFC 5321 §4.1.2: accepted and ignored).
+fn source_route(i: In<'_>) -> Res<'_, ()> {
+    let at_domain = |i| (tag(&b"@"[..]), domain).parse(i);
+    let (i, _) = (
+        at_domain,
+        many0_count((tag(&b","[..]), at_domain)),
+        tag(&b":"[..]),
+    )
+        .parse(i)?;
+    Ok((i, ()))
+}
+
+enum PathOut {
+    Null,
+    Postmaster,
+    Mailbox(Mailbox),
+}
+
+/// `"<" [ A-d-l ":" ] Mailbox ">"`, `<>` and `<Postmaster>`; without brackets when allowed.
+fn path<'a>(line: &Bytes, i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut> {
+    if i.first() != Some(&b'<') {
+        if !opts.missing_brackets {
+            return Err(verify_err(i));
+        }
+        if let Some(rest) = strip_prefix_ci(i, b"postmaster").filter(|r| r.first() != Some(&b'@')) {
+            if rest.is_empty() || rest[0] == b' ' {
+                return Ok((rest, PathOut::Postmaster));
+            }
+        }
+        let (rest, m) = mailbox(line, i, opts.long_local_part)?;
+        return Ok((rest, PathOut::Mailbox(m)));
+    }
+    let i = &i[1..];
+    if let Some(rest) = i.strip_prefix(b">") {
+        return Ok((rest, PathOut::Null));
+    }
+    if let Some(rest) = strip_prefix_ci(i, b"postmaster>") {
+        return Ok((rest, PathOut::Postmaster));
+    }
+    let (i, _) = opt(source_route).parse(i)?;
+    let (i, m) = mailbox(line, i, opts.long_local_part)?;
+    let (i, _) = tag(&b">"[..])(i)?;
+    Ok((i, PathOut::Mailbox(m)))
+}
+
+fn strip_prefix_ci<'a>(i: &'a [u8], p: &[u8]) -> Option<&'a [u8]> {
+    (i.len() >= p.len() && i[..p.len()].eq_ignore_ascii_case(p)).then(|| &i[p.len()..])
+}
+
+// ---------------------------------------------------------------------------------------------
+// commands
+// ---------------------------------------------------------------------------------------------
+
+/// Parses one command line (without CRLF), strictly. See [`command_with`].
+pub fn command(line: &Bytes) -> Result<Command, ParseError> {
+    command_with(line, &ParseOptions::default())
+}
+
+/// Parses a command line given as a slice (copies it once into a [`Bytes`]).
+pub fn command_from_slice(line: &[u8], opts: &ParseOptions) -> Result<Command, ParseError> {
+    command_with(&Bytes::copy_from_slice(line), opts)
+}
+
+const fn verb4(v: &[u8; 4]) -> u32 {
+    u32::from_le_bytes(*v)
+}
+const V_HELO: u32 = verb4(b"HELO");
+const V_EHLO: u32 = verb4(b"EHLO");
+const V_LHLO: u32 = verb4(b"LHLO");
+const V_MAIL: u32 = verb4(b"MAIL");
+const V_RCPT: u32 = verb4(b"RCPT");
+const V_DATA: u32 = verb4(b"DATA");
+const V_BDAT: u32 = verb4(b"BDAT");
+const V_RSET: u32 = verb4(b"RSET");
+const V_VRFY: u32 = verb4(b"VRFY");
+const V_EXPN: u32 = verb4(b"EXPN");
+const V_HELP: u32 = verb4(b"HELP");
+const V_NOOP: u32 = verb4(b"NOOP");
+const V_QUIT: u32 = verb4(b"QUIT");
+const V_AUTH: u32 = verb4(b"AUTH");
+const V_ETRN: u32 = verb4(b"ETRN");
+const V_STAR: u32 = verb4(b"STAR");
+
+/// Parses one command line (without its CRLF) with the given options.
+///
+/// A well-formed line with an unknown verb gives [`Command::Unknown`]; errors carry the kind
+/// the server needs to pick its reply ([`ParseError::reply`]).
+pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseError> {
+    let l: &[u8] = line;
+    if let Some(p) = memchr::memchr3(b'\r', b'\n', 0, l) {
+        let kind = if l[p] == 0 {
+            K::Syntax
+        } else {
+            K::BareLineEnding
+        };
+        return Err(ParseError::new(kind, p));
+    }
+    let verb_end = memchr::memchr(b' ', l).unwrap_or(l.len());
+    let verb = &l[..verb_end];
+    if verb.is_empty() || !verb.iter().all(|&b| is_ldh(b)) {
+        let bad = verb.iter().position(|&b| !is_ldh(b)).unwrap_or(0);
+        return Err(ParseError::new(K::Syntax, bad));
+    }
+    // The arguments after the verb's SP (`None`: nothing, not even a space).
+    let args = l.get(verb_end + 1..);
+    let code = if verb.len() == 4 || verb.len() == 8 {
+        u32::from_le_bytes([verb[0], verb[1], verb[2], verb[3]]) & 0xDFDF_DFDF
+    } else {
+        0
+    };
+    let p = CmdParser {
+        line,
+        opts,
+        base: verb_end + 1,
+    };
+    if verb.len() == 4 {
+        // Non-ASCII bytes are only meaningful in the arguments of some verbs; invalid UTF-8
+        // never is (except in an unknown command, kept as bytes).
+        let known = matches!(
+            code,
+            V_HELO
+                | V_EHLO
+                | V_LHLO
+                | V_MAIL
+                | V_RCPT
+                | V_DATA
+                | V_BDAT
+                | V_RSET
+                | V_VRFY
+                | V_EXPN
+                | V_HELP
+                | V_NOOP
+                | V_QUIT
+                | V_AUTH
+                | V_ETRN
+        );
+        if known && !l.is_ascii() {
+            if let Err(e) = std::str::from_utf8(l) {
+                let kind = match code {
+                    V_MAIL | V_RCPT if !opts.smtputf8 => K::Utf8WithoutSmtpUtf8,
+                    V_MAIL => K::InvalidSender,
+                    V_RCPT => K::InvalidRecipient,
+                    _ => K::Syntax,
+                };
+                return Err(ParseError::new(kind, e.valid_up_to()));
+            }
+        }
+        match code {
+            V_MAIL => return p.mail(args),
+            V_RCPT => return p.rcpt(args),
+            V_HELO => return p.hello(args, 0).map(|host| Command::Helo { host }),
+            V_EHLO => return p.hello(args, 1).map(|host| Command::Ehlo { host }),
+            V_LHLO => return p.hello(args, 1).map(|host| Command::Lhlo { host }),
+            V_DATA => return p.no_args(args, Command::Data),
+            V_RSET => return p.no_args(args, Command::Rset),
+            V_QUIT => return p.no_args(args, Command::Quit),
+            V_BDAT => return p.bdat(args),
+            V_VRFY => {
+                return p
+                    .vrfy(args)
+                    .map(|(string, smtputf8)| Command::Vrfy { string, smtputf8 });
+            }
+            V_EXPN => {
+                return p
+                    .vrfy(args)
+                    .map(|(string, smtputf8)| Command::Expn { string, smtputf8 });
+            }
+            V_HELP => return p.opt_text(args).map(|topic| Command::Help { topic }),
+            V_NOOP => return p.opt_text(args).map(|string| Command::Noop { string }),
+            V_AUTH => return p.auth(args),
+            V_ETRN => return p.etrn(args),
+            _ => {}
+        }
+    } else if code == V_STAR && verb[4..].eq_ignore_ascii_case(b"TTLS") {
+        return p.no_args(args, Command::StartTls);
+    }
+    Ok(Command::Unknown {
+        verb: Text::from_checked(line.slice_ref(verb)),
+        arguments: args.map(|a| line.slice_ref(a)).unwrap_or_default(),
+    })
+}
+
+struct CmdParser<'a> {
+    line: &'a Bytes,
+    opts: &'a ParseOptions,
+    /// Offset of the first argument byte in the line.
+    base: usize,
+}
+
+impl CmdParser<'_> {
+    fn off(&self, rest: &[u8]) -> usize {
+        self.line.len() - rest.len()
+    }
+
+    fn err(&self, kind: K, rest: &[u8]) -> ParseError {
+        ParseError::new(kind, self.off(rest))
+    }
+
+    /// Drops trailing spaces when `extra_spaces` allows it.
+    fn trim<'b>(&self, a: &'b [u8]) -> &'b [u8] {
+        if self.opts.extra_spaces {
+            let n = a.iter().rev().take_while(|&&b| b == b' ').count();
+            &a[..a.len() - n]
+        } else {
+            a
+        }
+    }
+
+    fn no_args(&self, args: Option<&[u8]>, cmd: Command) -> Result<Command, ParseError> {
+        match args {
+            None => Ok(cmd),
+            Some(a) if self.trim(a).is_empty() && self.opts.extra_spaces => Ok(cmd),
+            Some(a) => Err(ParseError::new(
+                K::InvalidArguments,
+                self.off(a).saturating_sub(1),
+            )),
+        }
+    }
+
+    fn required<'b>(&self, args: Option<&'b [u8]>) -> Result<&'b [u8], ParseError> {
+        match args.map(|a| self.trim(a)) {
+            Some(a) if !a.is_empty() => Ok(a),
+            _ => Err(ParseError::new(
+                K::InvalidArguments,
+                self.base.min(self.line.len()),
+            )),
+        }
+    }
+
+    /// HELO (`kind == 0`: Domain only) and EHLO/LHLO (Domain / address-literal).
+    fn hello(&self, args: Option<&[u8]>, kind: u8) -> Result<Host, ParseError> {
+        let a = self.required(args)?;
+        let strict = if kind == 0 && a.first() == Some(&b'[') {
+            None
+        } else {
+            match host(self.line, a) {
+                Ok((rest, h)) if rest.is_empty() && !h.is_utf8() => Some(h),
+                _ => None,
+            }
+        };
+        match strict {
+            Some(h) => Ok(h),
+            None if self.opts.lenient_helo && a.iter().all(|&b| (33..=126).contains(&b)) => {
+                Ok(Host::Other(Text::from_checked(self.line.slice_ref(a))))
+            }
+            None => Err(self.err(K::InvalidArguments, a)),
+        }
+    }
+
+    /// `FROM:` / `TO:` then the path, with the configured lenience; returns the rest.
+    fn keyword_colon<'b>(&self, args: Option<&'b [u8]>, kw: &[u8]) -> Result<&'b [u8], ParseError> {
+        let a = args.ok_or_else(|| ParseError::new(K::InvalidArguments, self.line.len()))?;
+        let rest = strip_prefix_ci(a, kw).ok_or_else(|| self.err(K::InvalidArguments, a))?;
+        if self.opts.space_after_colon {
+            Ok(&rest[rest.iter().take_while(|&&b| b == b' ').count()..])
+        } else {
+            Ok(rest)
+        }
+    }
+
+    fn mail(&self, args: Option<&[u8]>) -> Result<Command, ParseError> {
+        let a = self.keyword_colon(args, b"FROM:")?;
+        let (rest, p) =
+            path(self.line, a, self.opts).map_err(|e| self.nom_err(e, K::InvalidSender))?;
+        let from = match p {
+            PathOut::Null => ReversePath::Null,
+            PathOut::Mailbox(m) => ReversePath::Mailbox(m),
+            // `<Postmaster>` is not a valid reverse-path (it has no domain).
+            PathOut::Postmaster => return Err(self.err(K::InvalidSender, a)),
+        };
+        let mut params = MailParameters::default();
+        let mut non_ascii_param = None;
+        self.params(rest, |kw, val, at| {
+            if val.is_some_and(|v| !v.is_ascii()) && non_ascii_param.is_none() {
+                non_ascii_param = Some(at);
+            }
+            self.mail_param(&mut params, kw, val, at)
+        })?;
+        let utf8 = params.smtputf8 || self.opts.smtputf8;
+        if !utf8 {
+            if let ReversePath::Mailbox(m) = &from {
+                if m.is_utf8() {
+                    return Err(self.err(K::Utf8WithoutSmtpUtf8, a));
+                }
+            }
+            if let Some(at) = non_ascii_param {
+                return Err(ParseError::new(K::InvalidParameter, at));
+            }
+        }
+        Ok(Command::Mail {
+            from,
+            parameters: params,
+        })
+    }
+
+    fn rcpt(&self, args: Option<&[u8]>) -> Result<Command, ParseError> {
+        let a = self.keyword_colon(args, b"TO:")?;
+        let (rest, p) =
+            path(self.line, a, self.opts).map_err(|e| self.nom_err(e, K::InvalidRecipient))?;
+        let to = match p {
+            PathOut::Postmaster => ForwardPath::Postmaster,
+            PathOut::Mailbox(m) => ForwardPath::Mailbox(m),
+            PathOut::Null => return Err(self.err(K::InvalidRecipient, a)),
+        };
+        if !self.opts.smtputf8 && to.mailbox().is_some_and(Mailbox::is_utf8) {
+            return Err(self.err(K::Utf8WithoutSmtpUtf8, a));
+        }
+        let mut params = RcptParameters::default();
+        self.params(rest, |kw, val, at| {
+            if !self.opts.smtputf8 && val.is_some_and(|v| !v.is_ascii()) {
+                // RFC 6533 allows UTF-8 in ORCPT=utf-8;... only under SMTPUTF8 too.
+                return Err(ParseError::new(K::InvalidParameter, at));
+            }
+            self.rcpt_param(&mut params, kw, val, at)
+        })?;
+        Ok(Command::Rcpt {
+            to,
+            parameters: params,
+        })
+    }
+
+    fn nom_err(&self, e: nom::Err<NomErr<'_>>, kind: K) -> ParseError {
+        match e {
+            nom::Err::Error(e) | nom::Err::Failure(e) => self.err(kind, e.input),
+            nom::Err::Incomplete(_) => ParseError::new(kind, self.line.len()),
+        }
+    }
+
+    /// Splits `SP esmtp-param *(SP esmtp-param)` and calls `f(keyword, value, offset)`.
+    fn params<'b>(
+        &self,
+        mut rest: &'b [u8],
+        mut f: impl FnMut(&'b [u8], Option<&'b [u8]>, usize) -> Result<(), ParseError>,
+    ) -> Result<(), ParseError> {
+        loop {
+            if rest.is_empty() {
+                return Ok(());
+            }
+            // separator
+            let spaces = rest.iter().take_while(|&&b| b == b' ').count();
+            if spaces == 0 || (spaces > 1 && !self.opts.extra_spaces) {
+                return Err(self.err(K::InvalidArguments, rest));
+            }
+            rest = &rest[spaces..];
+            if rest.is_empty() {
+                return if self.opts.extra_spaces {
+                    Ok(())
+                } else {
+                    Err(self.err(K::InvalidArguments, rest))
+                };
+            }
+            let at = self.off(rest);
+            let kw_len = rest.iter().take_while(|&&b| is_ldh(b)).count();
+            if kw_len == 0 || rest[0] == b'-' {
+                return Err(self.err(K::InvalidArguments, rest));
+            }
+            let kw = &rest[..kw_len];
+            rest = &rest[kw_len..];
+            let val = if let Some(r) = rest.strip_prefix(b"=") {
+                let vlen = r.iter().take_while(|&&b| is_esmtp_value(b)).count();
+                if vlen == 0 {
+                    return Err(self.err(K::InvalidParameter, r));
+                }
+                rest = &r[vlen..];
+                Some(&r[..vlen])
+            } else {
+                None
+            };
+            if !rest.is_empty() && rest[0] != b' ' {
+                let kind = if val.is_some() {
+                    K::InvalidParameter
+                } else {
+                    K::InvalidArguments
+                };
+                return Err(self.err(kind, rest));
+            }
+            f(kw, val, at)?;
+        }
+    }
+
+    fn text(&self, s: &[u8]) -> Text {
+        Text::from_checked(self.line.slice_ref(s))
+    }
+
+    fn unknown_param(&self, kw: &[u8], val: Option<&[u8]>) -> Parameter {
+        Parameter {
+            keyword: self.text(kw),
+            value: val.map(|v| self.text(v)),
+        }
+    }
+
+    fn mail_param(
+        &self,
+        p: &mut MailParameters,
+        kw: &[u8],
+        val: Option<&[u8]>,
+        at: usize,
+    ) -> Result<(), ParseError> {
+        let bad = || ParseError::new(K::InvalidParameter, at);
+        macro_rules! once {
+            ($field:expr, $v:expr) => {{
+                if $field.is_some() {
+                    return Err(bad());
+                }
+                $field = Some($v);
+            }};
+        }
+        let upper = upper_kw(kw);
+        match upper.as_ref().map(|u| &u[..kw.len()]) {
+            Some(b"SIZE") => once!(p.size, val.and_then(number).ok_or_else(bad)?),
+            Some(b"BODY") => {
+                let v = val.ok_or_else(bad)?;
+                let b = if v.eq_ignore_ascii_case(b"7BIT") {
+                    Body::SevenBit
+                } else if v.eq_ignore_ascii_case(b"8BITMIME") {
+                    Body::EightBitMime
+                } else if v.eq_ignore_ascii_case(b"BINARYMIME") {
+                    Body::BinaryMime
+                } else {
+                    return Err(bad());
+                };
+                once!(p.body, b)
+            }
+            Some(b"SMTPUTF8") => {
+                if val.is_some() || p.smtputf8 {
+                    return Err(bad());
+                }
+                p.smtputf8 = true;
+            }
+            Some(b"REQUIRETLS") => {
+                if val.is_some() || p.requiretls {
+                    return Err(bad());
+                }
+                p.requiretls = true;
+            }
+            Some(b"RET") => {
+                let v = val.ok_or_else(bad)?;
+                let r = if v.eq_ignore_ascii_case(b"FULL") {
+                    DsnReturn::Full
+                } else if v.eq_ignore_ascii_case(b"HDRS") {
+                    DsnReturn::Headers
+                } else {
+                    return Err(bad());
+                };
+                once!(p.ret, r)
+            }
+            Some(b"ENVID") => {
+                let v = val
+                    .filter(|v| v.len() <= 100 && is_xtext(v, false))
+                    .ok_or_else(bad)?;
+                once!(p.envid, XText(self.text(v)))
+            }
+            Some(b"AUTH") => {
+                let v = val.ok_or_else(bad)?;
+                let a = if v == b"<>" {
+                    MailAuth::Unknown
+                } else if is_xtext(v, false) {
+                    MailAuth::Identity(XText(self.text(v)))
+                } else {
+                    return Err(bad());
+                };
+                once!(p.auth, a)
+            }
+            Some(b"MT-PRIORITY") => {
+                let v = val
+                    .and_then(signed)
+                    .filter(|v| (-9..=9).contains(v))
+                    .ok_or_else(bad)?;
+                once!(p.mt_priority, v as i8)
+            }
+            Some(b"HOLDFOR") => {
+                let v = val
+                    .filter(|v| v.len() <= 9)
+                    .and_then(number)
+                    .ok_or_else(bad)?;
+                once!(p.future_release, FutureRelease::HoldFor(v))
+            }
+            Some(b"HOLDUNTIL") => {
+                let v = val.filter(|v| is_datetime(v)).ok_or_else(bad)?;
+                once!(p.future_release, FutureRelease::HoldUntil(self.text(v)))
+            }
+            Some(b"BY") => once!(p.deliver_by, val.and_then(deliver_by).ok_or_else(bad)?),
+            _ => {
+                if p.other
+                    .iter()
+                    .any(|o| o.keyword.as_bytes().eq_ignore_ascii_case(kw))
+                {
+                    return Err(bad());
+                }
+                p.other.push(self.unknown_param(kw, val))
+            }
+        }
+        Ok(())
+    }
+
+    fn rcpt_param(
+        &self,
+        p: &mut RcptParameters,
+        kw: &[u8],
+        val: Option<&[u8]>,
+        at: usize,
+    ) -> Result<(), ParseError> {
+        let bad = || ParseError::new(K::InvalidParameter, at);
+        let upper = upper_kw(kw);
+        match upper.as_ref().map(|u| &u[..kw.len()]) {
+            Some(b"NOTIFY") => {
+                let n = val.and_then(notify).ok_or_else(bad)?;
+                if p.notify.replace(n).is_some() {
+                    return Err(bad());
+                }
+            }
+            Some(b"ORCPT") => {
+                let v = val.ok_or_else(bad)?;
+                let semi = v.iter().position(|&b| b == b';').ok_or_else(bad)?;
+                let (ty, addr) = (&v[..semi], &v[semi + 1..]);
+                let utf8 = ty.eq_ignore_ascii_case(b"utf-8");
+                if ty.is_empty()
+                    || !ty.iter().all(|&b| is_atext(b))
+                    || addr.is_empty()
+                    || addr.len() > 500
+                    || !is_xtext(addr, utf8)
+                {
+                    return Err(bad());
+                }
+                let o = OriginalRecipient {
+                    addr_type: self.text(ty),
+                    address: XText(self.text(addr)),
+                };
+                if p.orcpt.replace(o).is_some() {
+                    return Err(bad());
+                }
+            }
+            Some(b"RRVS") => {
+                let v = val.ok_or_else(bad)?;
+                let (dt, mode) = match v.iter().position(|&b| b == b';') {
+                    None => (v, None),
+                    Some(s) => {
+                        let m = match &v[s + 1..] {
+                            b"C" | b"c" => RrvsMode::Continue,
+                            b"R" | b"r" => RrvsMode::Reject,
+                            _ => return Err(bad()),
+                        };
+                        (&v[..s], Some(m))
+                    }
+                };
+                if !is_datetime(dt) {
+                    return Err(bad());
+                }
+                if p.rrvs
+                    .replace(Rrvs {
+                        datetime: self.text(dt),
+                        mode,
+                    })
+                    .is_some()
+                {
+                    return Err(bad());
+                }
+            }
+            _ => {
+                if p.other
+                    .iter()
+                    .any(|o| o.keyword.as_bytes().eq_ignore_ascii_case(kw))
+                {
+                    return Err(bad());
+                }
+                p.other.push(self.unknown_param(kw, val))
+            }
+        }
+        Ok(())
+    }
+
+    fn bdat(&self, args: Option<&[u8]>) -> Result<Command, ParseError> {
+        let a = self.required(args)?;
+        let (size, rest) = match memchr::memchr(b' ', a) {
+            Some(s) => (&a[..s], Some(&a[s + 1..])),
+            None => (a, None),
+        };
+        let size = number(size).ok_or_else(|| self.err(K::InvalidArguments, a))?;
+        let last = match rest {
+            None => false,
+            Some(r) if r.eq_ignore_ascii_case(b"LAST") => true,
+            Some(r) => return Err(self.err(K::InvalidArguments, r)),
+        };
+        Ok(Command::Bdat { size, last })
+    }
+
+    fn check_text(&self, a: &[u8], utf8: bool) -> Result<(), ParseError> {
+        match a.iter().position(|&b| !is_text(b) || (!utf8 && b >= 0x80)) {
+            None => Ok(()),
+            Some(p) => Err(self.err(K::InvalidArguments, &a[p..])),
+        }
+    }
+
+    /// `VRFY`/`EXPN`: `SP String [SP "SMTPUTF8"]`. The string is any printable text (clients
+    /// send `user`, `user@domain`, `<user@domain>` or a quoted name); the server interprets it.
+    fn vrfy(&self, args: Option<&[u8]>) -> Result<(Text, bool), ParseError> {
+        let a = self.required(args)?;
+        let (s, utf8) = match a.len().checked_sub(9) {
+            Some(n) if n > 0 && a[n] == b' ' && a[n + 1..].eq_ignore_ascii_case(b"SMTPUTF8") => {
+                (&a[..n], true)
+            }
+            _ => (a, false),
+        };
+        self.check_text(s, utf8 || self.opts.smtputf8)?;
+        Ok((self.text(s), utf8))
+    }
+
+    fn opt_text(&self, args: Option<&[u8]>) -> Result<Option<Text>, ParseError> {
+        match args.map(|a| self.trim(a)) {
+            None => Ok(None),
+            Some([]) if self.opts.extra_spaces => Ok(None),
+            Some([]) => Err(ParseError::new(K::InvalidArguments, self.line.len())),
+            Some(a) => {
+                self.check_text(a, true)?;
+                Ok(Some(self.text(a)))
+            }
+        }
+    }
+
+    fn etrn(&self, args: Option<&[u8]>) -> Result<Command, ParseError> {
+        let a = self.required(args)?;
+        let body = a
+            .strip_prefix(b"@")
+            .or_else(|| a.strip_prefix(b"#"))
+            .unwrap_or(a);
+        if body.is_empty() || !body.iter().all(|&b| (33..=126).contains(&b)) {
+            return Err(self.err(K::InvalidArguments, a));
+        }
+        Ok(Command::Etrn { name: self.text(a) })
+    }
+
+    fn auth(&self, args: Option<&[u8]>) -> Result<Command, ParseError> {
+        let a = self.required(args)?;
+        let (mech, ir) = match memchr::memchr(b' ', a) {
+            Some(s) => (&a[..s], Some(&a[s + 1..])),
+            None => (a, None),
+        };
+        let mechanism = AuthMechanism::from_bytes(&self.line.slice_ref(mech))
+            .ok_or_else(|| self.err(K::InvalidArguments, a))?;
+        let initial_response = match ir {
+            None => None,
+            Some(b"=") => Some(Secret::default()),
+            Some(r) => Some(decode_base64(r).ok_or_else(|| self.err(K::InvalidBase64, r))?),
+        };
+        Ok(Command::Auth {
+            mechanism,
+            initial_response,
+        })
+    }
+}
+
+/// Upper-cases a keyword of at most 16 bytes into a stack buffer (longer: `None`).
+fn upper_kw(kw: &[u8]) -> Option<[u8; 16]> {
+    if kw.len() > 16 {
+        return None;
+    }
+    let mut u = [0u8; 16];
+    for (d, s) in u.iter_mut().zip(kw) {
+        *d = s.to_ascii_uppercase();
+    }
+    Some(u)
+}
+
+/// `1*20DIGIT` as u64 (no sign, no overflow).
+fn number(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 20 || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    s.iter().try_fold(0u64, |a, &d| {
+        a.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
+}
+
+/// `["+" / "-"] 1*DIGIT` as i64 (at most 18 digits).
+fn signed(s: &[u8]) -> Option<i64> {
+    let (neg, digits) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.len() > 18 {
+        return None;
+    }
+    let n = i64::try_from(number(digits)?).ok()?;
+    Some(if neg { -n } else { n })
+}
+
+/// RFC 2852: `by-time ";" by-mode [by-trace]`, by-time `["-" / "+"] 1*9DIGIT`.
+fn deliver_by(v: &[u8]) -> Option<DeliverBy> {
+    let semi = v.iter().position(|&b| b == b';')?;
+    let (t, m) = (&v[..semi], &v[semi + 1..]);
+    let digits = t
+        .strip_prefix(b"-")
+        .or_else(|| t.strip_prefix(b"+"))
+        .unwrap_or(t);
+    if digits.len() > 9 {
+        return None;
+    }
+    let seconds = signed(t)?;
+    let (mode, trace) = match m {
+        [mode] => (*mode, false),
+        [mode, b'T' | b't'] => (*mode, true),
+        _ => return None,
+    };
+    let mode = match mode {
+        b'R' | b'r' => DeliverByMode::Return,
+        b'N' | b'n' => DeliverByMode::Notify,
+        _ => return None,
+    };
+    // RFC 2852 §4: with R, the by-time must be positive.
+    if mode == DeliverByMode::Return && seconds <= 0 {
+        return None;
+    }
+    Some(DeliverBy {
+        seconds,
+        mode,
+        trace,
+    })
+}
+
+/// `NEVER` / `1#( SUCCESS / FAILURE / DELAY )`, each at most once.
+fn notify(v: &[u8]) -> Option<Notify> {
+    if v.eq_ignore_ascii_case(b"NEVER") {
+        return Some(Notify::NEVER);
+    }
+    let mut n = Notify::default();
+    for item in v.split(|&b| b == b',') {
+        let flag = if item.eq_ignore_ascii_case(b"SUCCESS") {
+            &mut n.success
+        } else if item.eq_ignore_ascii_case(b"FAILURE") {
+            &mut n.failure
+        } else if item.eq_ignore_ascii_case(b"DELAY") {
+            &mut n.delay
+        } else {
+            return None;
+        };
+        if *flag {
+            return None;
+        }
+        *flag = true;
+    }
+    Some(n)
+}
+
+/// xtext (RFC 3461 §4): xchar or `+` two upper-case hex digits. With `utf8` (ORCPT `utf-8`,
+/// RFC 6533) also `\x{HEX}` escapes and raw UTF-8 (the caller checked validity).
+fn is_xtext(v: &[u8], utf8: bool) -> bool {
+    let mut i = 0;
+    while i < v.len() {
+        let b = v[i];
+        if b == b'+' {
+            if i + 2 >= v.len() {
+                return false;
+            }
+            if !(is_upper_hex(v[i + 1]) && is_upper_hex(v[i + 2])) {
+                return false;
+            }
+            i += 3;
+        } else if is_xchar(b) || (utf8 && b >= 0x80) {
+            i += 1;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// A loose RFC 3339 `date-time` check: digits, `-`, `:`, `.`, `+`, `T`, `Z`; 10..=40 octets.
+fn is_datetime(v: &[u8]) -> bool {
+    (10..=40).contains(&v.len())
+        && v[..4].iter().all(u8::is_ascii_digit)
+        && v.iter()
+            .all(|&b| b.is_ascii_digit() || b"-:.+TtZz".contains(&b))
+}
+
+fn decode_base64(s: &[u8]) -> Option<Secret> {
+    if s.is_empty() {
+        return Some(Secret::default());
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .ok()
+        .map(Secret::from)
+}
+
+// ---------------------------------------------------------------------------------------------
+// standalone address helpers (used by the types' constructors)
+// ---------------------------------------------------------------------------------------------
+
+pub(crate) fn domain_str(s: &str, smtputf8: bool) -> Result<Domain, ParseError> {
+    let line = Bytes::copy_from_slice(s.as_bytes());
+    match domain(&line) {
+        Ok((rest, d)) if rest.is_empty() && d.len() <= 255 && (smtputf8 || d.is_ascii()) => {
+            Ok(Domain(Text::from_checked(line.slice_ref(d))))
+        }
+        Ok((rest, _)) => Err(ParseError::new(K::InvalidArguments, s.len() - rest.len())),
+        Err(_) => Err(ParseError::new(K::InvalidArguments, 0)),
+    }
+}
+
+pub(crate) fn mailbox_str(s: &str, smtputf8: bool) -> Result<Mailbox, ParseError> {
+    let line = Bytes::copy_from_slice(s.as_bytes());
+    match mailbox(&line, &line, true) {
+        Ok((rest, m)) if rest.is_empty() => {
+            if m.is_utf8() && !smtputf8 {
+                Err(ParseError::new(K::Utf8WithoutSmtpUtf8, 0))
+            } else {
+                Ok(m)
+            }
+        }
+        Ok((rest, _)) => Err(ParseError::new(K::InvalidRecipient, s.len() - rest.len())),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(ParseError::new(
+            K::InvalidRecipient,
+            s.len() - e.input.len(),
+        )),
+        Err(nom::Err::Incomplete(_)) => Err(ParseError::new(K::InvalidRecipient, s.len())),
+    }
+}
+
+pub(crate) fn xtext_str(s: &str, utf8: bool) -> Result<XText, ParseError> {
+    if is_xtext(s.as_bytes(), utf8) {
+        Ok(XText(Text::from(s)))
+    } else {
+        Err(ParseError::new(K::InvalidParameter, 0))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// replies (client side)
+// ---------------------------------------------------------------------------------------------
+
+/// Parses one complete reply from the start of `buf` with default [`ReplyOptions`].
+///
+/// Returns `Ok(None)` when `buf` does not yet hold a complete reply (never an error for a
+/// strict prefix of a valid reply), else the reply and the number of bytes it used. The text
+/// is copied once into a shared buffer. Multi-line replies must use the same code on every
+/// line; a bare code line (`250\r\n`) is accepted; enhanced status codes are recognised per
+/// line when their class matches the reply code's first digit (RFC 2034 §4).
+///
+/// This rescans `buf` from its start on each call; a client reading many small segments should
+/// use [`crate::framing::ReplyReader`], which does not.
+pub fn reply(buf: &[u8]) -> Result<Option<(Reply, usize)>, ParseError> {
+    reply_with(buf, &ReplyOptions::default())
+}
+
+/// [`reply`] with options.
+pub fn reply_with(buf: &[u8], opts: &ReplyOptions) -> Result<Option<(Reply, usize)>, ParseError> {
+    match reply_end(buf, 0, 0, opts)? {
+        ReplyScan::Complete(end) => {
+            let frame = Bytes::copy_from_slice(&buf[..end]);
+            Ok(Some((reply_frame(&frame, opts)?, end)))
+        }
+        ReplyScan::Partial { .. } => Ok(None),
+    }
+}
+
+/// Where the scan of a reply buffer stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReplyScan {
+    /// The reply ends at this offset (after its last line's line ending).
+    Complete(usize),
+    /// Not complete: the next line starts at `next`, and `lines` complete lines were seen.
+    Partial { next: usize, lines: usize },
+}
+
+/// Finds the end of the first reply in `buf`, starting the scan at `from` (a line start) with
+/// `lines` lines already seen. Checks line syntax, codes and limits as it goes.
+pub(crate) fn reply_end(
+    buf: &[u8],
+    mut from: usize,
+    mut lines: usize,
+    opts: &ReplyOptions,
+) -> Result<ReplyScan, ParseError> {
+    loop {
+        let rest = &buf[from..];
+        let Some(lf) = memchr::memchr(b'\n', rest) else {
+            if rest.len() >= opts.max_line_len {
+                return Err(ParseError::new(K::ReplyTooLong, from));
+            }
+            // Check what we can already: a bad start fails early.
+            check_reply_prefix(buf, from)?;
+            return Ok(ReplyScan::Partial { next: from, lines });
+        };
+        if lf + 1 > opts.max_line_len {
+            return Err(ParseError::new(K::ReplyTooLong, from));
+        }
+        let content_end = if lf > 0 && rest[lf - 1] == b'\r' {
+            lf - 1
+        } else if opts.allow_bare_lf {
+            lf
+        } else {
+            return Err(ParseError::new(K::InvalidReply, from + lf));
+        };
+        let line = &rest[..content_end];
+        let (code, last) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, from))?;
+        if from > 0 || lines > 0 {
+            // Same code as the first line (RFC 5321 §4.2.1).
+            if buf.get(..3) != Some(&code[..]) {
+                return Err(ParseError::new(K::InconsistentReplyCode, from));
+            }
+        }
+        lines += 1;
+        from += lf + 1;
+        if last {
+            return Ok(ReplyScan::Complete(from));
+        }
+        if lines >= opts.max_lines {
+            return Err(ParseError::new(K::ReplyTooLong, from));
+        }
+    }
+}
+
+/// Checks the first bytes of an incomplete reply line, so garbage fails before a line ending.
+fn check_reply_prefix(buf: &[u8], from: usize) -> Result<(), ParseError> {
+    let rest = &buf[from..];
+    for (i, &b) in rest.iter().take(4).enumerate() {
+        let ok = match i {
+            0 => (b'2'..=b'5').contains(&b),
+            1 => (b'0'..=b'5').contains(&b),
+            2 => b.is_ascii_digit(),
+            _ => b == b' ' || b == b'-' || b == b'\r',
+        };
+        if !ok {
+            return Err(ParseError::new(K::InvalidReply, from + i));
+        }
+        if from > 0 && i < 3 && buf[i] != b {
+            return Err(ParseError::new(K::InconsistentReplyCode, from));
+        }
+    }
+    Ok(())
+}
+
+/// `Reply-code [ ("-" / SP) textstring ]`: the code digits and whether this is the last line.
+fn reply_line_head(line: &[u8]) -> Option<([u8; 3], bool)> {
+    let code = [*line.first()?, *line.get(1)?, *line.get(2)?];
+    if !(b'2'..=b'5').contains(&code[0])
+        || !(b'0'..=b'5').contains(&code[1])
+        || !code[2].is_ascii_digit()
+    {
+        return None;
+    }
+    match line.get(3) {
+        None => Some((code, true)),
+        Some(b' ') => Some((code, true)),
+        Some(b'-') => Some((code, false)),
+        Some(_) => None,
+    }
+}
+
+/// Builds a [`Reply`] from a complete, already framed reply (as checked by `reply_end`).
+pub(crate) fn reply_frame(frame: &Bytes, opts: &ReplyOptions) -> Result<Reply, ParseError> {
+    let mut lines = Vec::with_capacity(1);
+    let mut code = None;
+    let mut pos = 0;
+    while pos < frame.len() {
+        let lf = memchr::memchr(b'\n', &frame[pos..]).map_or(frame.len(), |p| pos + p);
+        let mut end = lf;
+        if end > pos && frame[end - 1] == b'\r' {
+            end -= 1;
+        } else if !opts.allow_bare_lf {
+            return Err(ParseError::new(K::InvalidReply, lf));
+        }
+        let line = &frame[pos..end];
+        let (c, _) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, pos))?;
+        let value =
+            u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
+        let rc = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, pos))?;
+        if *code.get_or_insert(rc) != rc {
+            return Err(ParseError::new(K::InconsistentReplyCode, pos));
+        }
+        let text = line.get(4..).unwrap_or_default();
+        if text.contains(&b'\r') {
+            return Err(ParseError::new(K::InvalidReply, pos));
+        }
+        let (enhanced, text) = match enhanced_code(text, c[0] - b'0') {
+            Some((esc, n)) => (Some(esc), &text[n..]),
+            None => (None, text),
+        };
+        lines.push(ReplyLine::from_parts(enhanced, frame.slice_ref(text)));
+        pos = lf + 1;
+    }
+    let code = code.ok_or(ParseError::new(K::InvalidReply, 0))?;
+    Ok(Reply::from_lines(code, lines))
+}
+
+/// An enhanced status code at the start of reply text (`c.s.d` then SP or end), whose class
+/// matches the reply code's first digit. Returns it and the bytes to skip (code and one SP).
+fn enhanced_code(text: &[u8], class: u8) -> Option<(EnhancedStatusCode, usize)> {
+    fn num(s: &[u8]) -> Option<(u16, usize)> {
+        let n = s.iter().take(4).take_while(|b| b.is_ascii_digit()).count();
+        if n == 0 || n > 3 {
+            return None;
+        }
+        Some((
+            s[..n].iter().fold(0, |a, &d| a * 10 + u16::from(d - b'0')),
+            n,
+        ))
+    }
+    let c = *text.first()?;
+    if c != b'0' + class || text.get(1) != Some(&b'.') {
+        return None;
+    }
+    let (subject, n1) = num(&text[2..])?;
+    let p = 2 + n1;
+    if text.get(p) != Some(&b'.') {
+        return None;
+    }
+    let (detail, n2) = num(&text[p + 1..])?;
+    let end = p + 1 + n2;
+    let skip = match text.get(end) {
+        None => end,
+        Some(b' ') => end + 1,
+        Some(_) => return None,
+    };
+    Some((EnhancedStatusCode::new(class, subject, detail)?, skip))
+}
+
+/// Reads a `250` reply to EHLO/LHLO as an [`EhloResponse`].
+///
+/// The first line is `domain [greeting]`; every following line is one capability. Lines that
+/// do not fit a known keyword's grammar are kept as [`Capability::Other`], so a server's
+/// oddity never loses the rest of the list. Errors only when the code is not 250.
+pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
+    if reply.code() != ReplyCode::OK {
+        return Err(ParseError::new(K::UnexpectedReply, 0));
+    }
+    let mut lines = reply.lines().iter();
+    let mut resp = EhloResponse::default();
+    if let Some(first) = lines.next() {
+        let t = lossy_text(first.text_bytes());
+        let s = t.as_bytes();
+        match memchr::memchr(b' ', s) {
+            Some(sp) => {
+                resp.domain = sub_text(&t, 0, sp);
+                resp.greeting = sub_text(&t, sp + 1, s.len());
+            }
+            None => resp.domain = t,
+        }
+    }
+    resp.capabilities = lines
+        .map(|l| capability(lossy_text(l.text_bytes())))
+        .collect();
+    Ok(resp)
+}
+
+fn lossy_text(b: Bytes) -> Text {
+    Text::from_utf8(b).unwrap_or_else(|b| Text::from(String::from_utf8_lossy(&b).into_owned()))
+}
+
+fn sub_text(t: &Text, from: usize, to: usize) -> Text {
+    let b = t.to_bytes();
+    Text::from_utf8(b.slice(from..to)).unwrap_or_default()
+}
+
+/// One EHLO line (`ehlo-keyword *( SP ehlo-param )`) as a [`Capability`].
+pub fn capability(line: Text) -> Capability {
+    let s = line.as_bytes();
+    let kw_end = memchr::memchr(b' ', s).unwrap_or(s.len());
+    let kw = &s[..kw_end];
+    let params: Vec<&[u8]> = s[kw_end..]
+        .split(|&b| b == b' ')
+        .filter(|p| !p.is_empty())
+        .collect();
+    let upper = upper_kw(kw);
+    let known = upper.as_ref().map(|u| &u[..kw.len()]);
+    let bare = |c: Capability| if params.is_empty() { Some(c) } else { None };
+    let typed = match known {
+        Some(b"PIPELINING") => bare(Capability::Pipelining),
+        Some(b"CHUNKING") => bare(Capability::Chunking),
+        Some(b"BINARYMIME") => bare(Capability::BinaryMime),
+        Some(b"8BITMIME") => bare(Capability::EightBitMime),
+        Some(b"STARTTLS") => bare(Capability::StartTls),
+        Some(b"SMTPUTF8") => bare(Capability::SmtpUtf8),
+        Some(b"DSN") => bare(Capability::Dsn),
+        Some(b"REQUIRETLS") => bare(Capability::RequireTls),
+        Some(b"RRVS") => bare(Capability::Rrvs),
+        Some(b"ETRN") => bare(Capability::Etrn),
+        Some(b"VRFY") => bare(Capability::Vrfy),
+        Some(b"EXPN") => bare(Capability::Expn),
+        Some(b"HELP") => bare(Capability::Help),
+        Some(b"SIZE") => match params.as_slice() {
+            [] => Some(Capability::Size(None)),
+            [n] => number(n).map(|n| Capability::Size(Some(n))),
+            _ => None,
+        },
+        Some(b"AUTH") => params
+            .iter()
+            .map(|m| AuthMechanism::from_bytes(&line.to_bytes().slice_ref(m)))
+            .collect::<Option<Vec<_>>>()
+            .map(Capability::Auth),
+        Some(b"MT-PRIORITY") => match params.as_slice() {
+            [] => Some(Capability::MtPriority(None)),
+            [p] if p.iter().all(|&b| is_ldh(b) || b == b'_') => {
+                Some(Capability::MtPriority(Some(sub_slice(&line, p))))
+            }
+            _ => None,
+        },
+        Some(b"FUTURERELEASE") => match params.as_slice() {
+            [i, d] if is_datetime(d) => number(i).map(|max_interval| Capability::FutureRelease {
+                max_interval,
+                max_datetime: sub_slice(&line, d),
+            }),
+            _ => None,
+        },
+        Some(b"DELIVERBY") => match params.as_slice() {
+            [] => Some(Capability::DeliverBy(None)),
+            [n] => number(n).map(|n| Capability::DeliverBy(Some(n))),
+            _ => None,
+        },
+        _ => None,
+    };
+    // ENHANCEDSTATUSCODES is 19 bytes: longer than the stack buffer.
+    let typed = typed.or_else(|| {
+        (params.is_empty() && kw.eq_ignore_ascii_case(b"ENHANCEDSTATUSCODES"))
+            .then_some(Capability::EnhancedStatusCodes)
+    });
+    typed.unwrap_or_else(|| Capability::Other {
+        keyword: sub_slice(&line, kw),
+        params: params.iter().map(|p| sub_slice(&line, p)).collect(),
+    })
+}
+
+fn sub_slice(t: &Text, s: &[u8]) -> Text {
+    Text::from_utf8(t.to_bytes().slice_ref(s)).unwrap_or_default()
+}
+
+/// Decodes a `334` AUTH challenge (RFC 4954 §4): the base64 text of its single line.
+///
+/// An empty text is an empty challenge. Errors with `UnexpectedReply` when the code is not
+/// 334, `InvalidBase64` when the text does not decode.
+pub fn auth_challenge(reply: &Reply) -> Result<Secret, ParseError> {
+    if reply.code() != ReplyCode::AUTH_CONTINUE || reply.lines().len() != 1 {
+        return Err(ParseError::new(K::UnexpectedReply, 0));
+    }
+    let line = &reply.lines()[0];
+    let text = line.text();
+    // An enhanced-code-looking prefix cannot occur (class 3 is not an enhanced class).
+    let text = text.strip_suffix(b" ").unwrap_or(text);
+    decode_base64(text).ok_or(ParseError::new(K::InvalidBase64, 4))
+}
+
+/// Parses a client's line in an AUTH exchange (without CRLF): base64 data or `*` to cancel
+/// (RFC 4954 §4).
+pub fn sasl_response(line: &[u8]) -> Result<SaslResponse, ParseError> {
+    if line == b"*" {
+        return Ok(SaslResponse::Cancel);
+    }
+    if let Some(p) = memchr::memchr3(b'\r', b'\n', 0, line) {
+        return Err(ParseError::new(K::InvalidBase64, p));
+    }
+    decode_base64(line)
+        .map(SaslResponse::Data)
+        .ok_or(ParseError::new(K::InvalidBase64, 0))
+}
+
+#[cfg(test)]
+mod tests;
