@@ -1,0 +1,194 @@
+//! Parsing one framed message into [`types`](crate::types), zero-copy over [`Bytes`].
+//!
+//! Every entry point takes the message as [`Bytes`] (what [`framing`](crate::framing)
+//! hands out after `split_to(len).freeze()`), so parsed values share its memory.
+//! A message that is cut short is [`Status::Incomplete`], not an error.
+
+mod body;
+mod command;
+mod common;
+mod fetch;
+mod reader;
+mod response;
+mod search;
+
+use bytes::Bytes;
+
+use crate::error::{ParseError, ParseErrorKind};
+use crate::types::{AuthenticateData, Command, Response};
+use reader::{PResult, Reader};
+
+pub(crate) use search::sort_key_name;
+
+/// Relaxations for known real-world defects. All are off by default (strict).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Lenience {
+    /// Accept spaces before CRLF, after `*`, and before a closing parenthesis.
+    /// RFC 9051 allows none; SurgeMail and some Exchange builds send a trailing space
+    /// after FLAGS lists and status text (djc/imap-proto #178, #190); DavMail sends
+    /// `*  OK` with two spaces.
+    pub trailing_space: bool,
+    /// Accept NIL where a string is due in body parameters and the body encoding, read
+    /// as the empty string. Mail.ru sends `("BOUNDARY" NIL)` (imap-codec #700).
+    pub nil_as_string: bool,
+    /// Accept 8-bit bytes that are not UTF-8, and backslashes before characters other
+    /// than `"` and `\`, in quoted strings. Older Exchange and Courier servers put raw
+    /// Latin-1 subjects in envelopes (djc/imap-proto #194).
+    pub bad_quoted: bool,
+    /// Accept a status response or continuation request without text: `+\r\n`,
+    /// `A1 OK\r\n`, `* OK [HIGHESTMODSEQ 5]\r\n`. RFC 3501 requires text; Gmail omits
+    /// it after some response codes, and several servers send a bare `+`
+    /// (modern-email/defects).
+    pub missing_text: bool,
+    /// Accept a bare LF as a line end. RFC 9051 requires CRLF; some test servers and
+    /// hand-written scripts send LF only.
+    pub bare_lf: bool,
+}
+
+impl Lenience {
+    /// Every relaxation on: what a client talking to arbitrary servers wants.
+    pub fn all() -> Self {
+        Self {
+            trailing_space: true,
+            nil_as_string: true,
+            bad_quoted: true,
+            missing_text: true,
+            bare_lf: true,
+        }
+    }
+}
+
+/// Parser configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParseOptions {
+    /// Deepest nesting of BODYSTRUCTURE parts, SEARCH parentheses, THREAD lists and
+    /// skipped unknown values. Default 64: deeper MIME trees do not occur in real mail
+    /// (imap-codec's 8 rejects some), and 64 frames stay far below any thread's stack.
+    pub max_depth: u16,
+    /// Relaxations for real-world defects.
+    pub lenience: Lenience,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        Self {
+            max_depth: 64,
+            lenience: Lenience::default(),
+        }
+    }
+}
+
+impl ParseOptions {
+    /// Default limits with every lenience on (for clients).
+    pub fn lenient() -> Self {
+        Self {
+            lenience: Lenience::all(),
+            ..Self::default()
+        }
+    }
+}
+
+/// The result of parsing from the start of a buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Status<T> {
+    /// A whole message was parsed; it took `len` bytes.
+    Complete {
+        /// The value.
+        value: T,
+        /// Bytes consumed.
+        len: usize,
+    },
+    /// The buffer ends before the message does.
+    Incomplete,
+}
+
+impl<T> Status<T> {
+    /// The value, if complete.
+    pub fn complete(self) -> Option<T> {
+        match self {
+            Self::Complete { value, .. } => Some(value),
+            Self::Incomplete => None,
+        }
+    }
+}
+
+fn run<T>(
+    input: &Bytes,
+    options: &ParseOptions,
+    parser: impl FnOnce(&mut Reader<'_>) -> PResult<T>,
+) -> Result<Status<T>, ParseError> {
+    let mut reader = Reader::new(input, options);
+    match parser(&mut reader) {
+        Ok(value) => Ok(Status::Complete {
+            value,
+            len: reader.pos,
+        }),
+        Err(error) if error.kind == ParseErrorKind::Incomplete => Ok(Status::Incomplete),
+        Err(error) => Err(error),
+    }
+}
+
+/// Parses one command from the start of `input`.
+///
+/// # Errors
+/// [`ParseError`] when the bytes cannot be a command.
+pub fn command(input: &Bytes, options: &ParseOptions) -> Result<Status<Command>, ParseError> {
+    run(input, options, command::command)
+}
+
+/// Parses one response (status, data or continuation request) from the start of
+/// `input`.
+///
+/// # Errors
+/// [`ParseError`] when the bytes cannot be a response.
+pub fn response(input: &Bytes, options: &ParseOptions) -> Result<Status<Response>, ParseError> {
+    run(input, options, response::response)
+}
+
+/// Parses a greeting: an untagged OK, PREAUTH or BYE.
+///
+/// # Errors
+/// [`ParseError`] when the bytes are not a greeting.
+pub fn greeting(input: &Bytes, options: &ParseOptions) -> Result<Status<Response>, ParseError> {
+    run(input, options, |r| {
+        let response = response::response(r)?;
+        match &response {
+            Response::Status(status) if status.tag.is_none() => Ok(response),
+            _ => Err(ParseError::new(ParseErrorKind::Expected("greeting"), 0)),
+        }
+    })
+}
+
+/// Parses a line a client sends during AUTHENTICATE: base64 or `*`.
+///
+/// # Errors
+/// [`ParseError`] when the line is neither.
+pub fn authenticate_data(
+    input: &Bytes,
+    options: &ParseOptions,
+) -> Result<Status<AuthenticateData>, ParseError> {
+    run(input, options, command::authenticate_data)
+}
+
+/// Parses the `DONE` line that ends IDLE (case-insensitive).
+///
+/// # Errors
+/// [`ParseError`] when the line is not `DONE`.
+pub fn idle_done(input: &Bytes, options: &ParseOptions) -> Result<Status<()>, ParseError> {
+    run(input, options, command::idle_done)
+}
+
+/// Recovers the tag of a message that failed to parse, so a server can answer
+/// `<tag> BAD`. Returns `None` when the message does not start with a valid tag.
+pub fn tag_of(message: &[u8]) -> Option<crate::types::Tag> {
+    let end = message
+        .iter()
+        .position(|&b| !(crate::types::is_astring_char(b) && b != b'+'))?;
+    if end == 0 || message[end] != b' ' {
+        return None;
+    }
+    crate::types::Tag::new(Bytes::copy_from_slice(&message[..end])).ok()
+}

@@ -1,0 +1,485 @@
+//! The cursor every parser runs on: byte-level primitives over one framed message.
+//!
+//! Hand-written rather than nom combinators: the grammar is LL(1) almost everywhere,
+//! the cursor gives exact error offsets for free, and it keeps nom-shaped types out of
+//! the public API.
+
+use bytes::Bytes;
+
+use super::ParseOptions;
+use crate::error::{ParseError, ParseErrorKind};
+use crate::types::{is_astring_char, is_atom_char, AString, Atom, IString};
+
+pub(crate) type PResult<T> = Result<T, ParseError>;
+
+const fn table(kind: u8) -> [bool; 256] {
+    let mut out = [false; 256];
+    let mut index = 0;
+    while index < 256 {
+        let byte = index as u8;
+        out[index] = match kind {
+            0 => is_atom_char(byte),
+            1 => is_astring_char(byte),
+            _ => is_atom_char(byte) && byte != b'[' && byte != b'<',
+        };
+        index += 1;
+    }
+    out
+}
+
+/// `ATOM-CHAR`.
+static ATOM: [bool; 256] = table(0);
+/// `ASTRING-CHAR`.
+static ASTRING: [bool; 256] = table(1);
+/// Name tokens: atom chars except `[` and `<` (so `BODY[` splits at the bracket).
+static NAME: [bool; 256] = table(2);
+
+pub(crate) struct Reader<'a> {
+    src: &'a Bytes,
+    buf: &'a [u8],
+    pub(crate) pos: usize,
+    pub(crate) options: &'a ParseOptions,
+    depth: u16,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(src: &'a Bytes, options: &'a ParseOptions) -> Self {
+        Self {
+            src,
+            buf: src.as_ref(),
+            pos: 0,
+            options,
+            depth: 0,
+        }
+    }
+
+    pub(crate) fn error(&self, kind: ParseErrorKind) -> ParseError {
+        ParseError::new(kind, self.pos)
+    }
+
+    pub(crate) fn expected(&self, what: &'static str) -> ParseError {
+        if self.pos >= self.buf.len() {
+            self.error(ParseErrorKind::Incomplete)
+        } else {
+            self.error(ParseErrorKind::Expected(what))
+        }
+    }
+
+    pub(crate) fn slice(&self, start: usize, end: usize) -> Bytes {
+        self.src.slice(start..end)
+    }
+
+    pub(crate) fn rest_from(&self, start: usize) -> &'a [u8] {
+        &self.buf[start..]
+    }
+
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        &self.buf[self.pos..]
+    }
+
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.buf.get(self.pos).copied()
+    }
+
+    pub(crate) fn peek_at(&self, offset: usize) -> Option<u8> {
+        self.buf.get(self.pos + offset).copied()
+    }
+
+    pub(crate) fn enter(&mut self) -> PResult<()> {
+        if self.depth >= self.options.max_depth {
+            return Err(self.error(ParseErrorKind::TooDeep));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    pub(crate) fn byte(&mut self, expected: u8, what: &'static str) -> PResult<()> {
+        if self.peek() == Some(expected) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.expected(what))
+        }
+    }
+
+    pub(crate) fn eat(&mut self, expected: u8) -> bool {
+        if self.peek() == Some(expected) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn sp(&mut self) -> PResult<()> {
+        self.byte(b' ', "SP")
+    }
+
+    /// CRLF, with the trailing-space lenience.
+    pub(crate) fn crlf(&mut self) -> PResult<()> {
+        if self.options.lenience.trailing_space {
+            while self.peek() == Some(b' ') {
+                self.pos += 1;
+            }
+        }
+        if self.peek() == Some(b'\r') {
+            self.pos += 1;
+        } else if !self.options.lenience.bare_lf || self.peek() != Some(b'\n') {
+            return Err(self.expected("CRLF"));
+        }
+        self.byte(b'\n', "CRLF")
+    }
+
+    pub(crate) fn at_crlf(&self) -> bool {
+        match self.peek() {
+            Some(b'\r') => true,
+            Some(b'\n') => self.options.lenience.bare_lf,
+            Some(b' ') if self.options.lenience.trailing_space => {
+                let mut index = self.pos;
+                while self.buf.get(index) == Some(&b' ') {
+                    index += 1;
+                }
+                matches!(self.buf.get(index), Some(b'\r' | b'\n'))
+            }
+            _ => false,
+        }
+    }
+
+    fn run(&mut self, class: &[bool; 256]) -> (usize, usize) {
+        let start = self.pos;
+        let rest = &self.buf[start..];
+        let len = rest.iter().position(|&b| !class[b as usize]).unwrap_or(rest.len());
+        self.pos += len;
+        (start, self.pos)
+    }
+
+    /// `1*ATOM-CHAR`, as a range; empty run is an error.
+    pub(crate) fn atom_range(&mut self) -> PResult<(usize, usize)> {
+        let (start, end) = self.run(&ATOM);
+        if start == end {
+            return Err(self.expected("atom"));
+        }
+        if end == self.buf.len() {
+            return Err(self.error(ParseErrorKind::Incomplete));
+        }
+        Ok((start, end))
+    }
+
+    pub(crate) fn atom(&mut self) -> PResult<Atom> {
+        let (start, end) = self.atom_range()?;
+        Ok(Atom::unchecked(self.slice(start, end)))
+    }
+
+    /// A name token (atom chars up to `[` or `<`), as raw bytes of the buffer.
+    pub(crate) fn name(&mut self) -> PResult<&'a [u8]> {
+        let (start, end) = self.run(&NAME);
+        if start == end {
+            return Err(self.expected("name"));
+        }
+        if end == self.buf.len() {
+            return Err(self.error(ParseErrorKind::Incomplete));
+        }
+        Ok(&self.buf[start..end])
+    }
+
+    /// Consumes `keyword` (case-insensitive) when it is the next whole token.
+    pub(crate) fn keyword(&mut self, keyword: &[u8]) -> bool {
+        let end = self.pos + keyword.len();
+        if end > self.buf.len() || !self.buf[self.pos..end].eq_ignore_ascii_case(keyword) {
+            return false;
+        }
+        if self.buf.get(end).is_some_and(|&b| ATOM[b as usize]) {
+            return false;
+        }
+        self.pos = end;
+        true
+    }
+
+    pub(crate) fn expect_keyword(&mut self, keyword: &'static [u8], what: &'static str) -> PResult<()> {
+        if self.keyword(keyword) {
+            Ok(())
+        } else {
+            Err(self.expected(what))
+        }
+    }
+
+    pub(crate) fn nil(&mut self) -> bool {
+        self.keyword(b"NIL")
+    }
+
+    pub(crate) fn number64(&mut self) -> PResult<u64> {
+        let start = self.pos;
+        let mut value: u64 = 0;
+        while let Some(byte) = self.peek() {
+            if !byte.is_ascii_digit() {
+                break;
+            }
+            value = value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(byte - b'0')))
+                .ok_or_else(|| self.error(ParseErrorKind::Number))?;
+            self.pos += 1;
+        }
+        if self.pos == start {
+            return Err(self.expected("number"));
+        }
+        if self.pos == self.buf.len() {
+            return Err(self.error(ParseErrorKind::Incomplete));
+        }
+        Ok(value)
+    }
+
+    pub(crate) fn number(&mut self) -> PResult<u32> {
+        let start = self.pos;
+        let value = self.number64()?;
+        u32::try_from(value).map_err(|_| ParseError::new(ParseErrorKind::Number, start))
+    }
+
+    pub(crate) fn nz_number(&mut self) -> PResult<std::num::NonZeroU32> {
+        let start = self.pos;
+        let value = self.number()?;
+        std::num::NonZeroU32::new(value).ok_or(ParseError::new(ParseErrorKind::Number, start))
+    }
+
+    /// `quoted` / `literal`, returning the content. `binary` allows literal8.
+    pub(crate) fn string_bytes(&mut self, binary: bool) -> PResult<Bytes> {
+        match self.peek() {
+            Some(b'"') => self.quoted(),
+            Some(b'{') => self.literal(false),
+            Some(b'~') if binary => self.literal(true),
+            _ => Err(self.expected("string")),
+        }
+    }
+
+    pub(crate) fn string(&mut self) -> PResult<IString> {
+        self.string_bytes(false).map(IString::unchecked)
+    }
+
+    pub(crate) fn nstring_bytes(&mut self, binary: bool) -> PResult<Option<Bytes>> {
+        if self.nil() {
+            return Ok(None);
+        }
+        self.string_bytes(binary).map(Some)
+    }
+
+    pub(crate) fn nstring(&mut self) -> PResult<Option<IString>> {
+        Ok(self.nstring_bytes(false)?.map(IString::unchecked))
+    }
+
+    /// A string where NIL is tolerated under `nil_as_string` (read as empty).
+    pub(crate) fn string_or_nil(&mut self) -> PResult<IString> {
+        if self.options.lenience.nil_as_string && self.nil() {
+            return Ok(IString::unchecked(Bytes::new()));
+        }
+        self.string()
+    }
+
+    pub(crate) fn astring(&mut self) -> PResult<AString> {
+        match self.peek() {
+            Some(b'"' | b'{') => self.string_bytes(false).map(AString::unchecked),
+            _ => {
+                let (start, end) = self.run(&ASTRING);
+                if start == end {
+                    return Err(self.expected("astring"));
+                }
+                if end == self.buf.len() {
+                    return Err(self.error(ParseErrorKind::Incomplete));
+                }
+                Ok(AString::unchecked(self.slice(start, end)))
+            }
+        }
+    }
+
+    pub(crate) fn quoted(&mut self) -> PResult<Bytes> {
+        self.byte(b'"', "quoted string")?;
+        let start = self.pos;
+        let mut escaped: Option<Vec<u8>> = None;
+        let mut eight_bit = false;
+        loop {
+            let Some(byte) = self.peek() else {
+                return Err(self.error(ParseErrorKind::Incomplete));
+            };
+            match byte {
+                b'"' => break,
+                b'\\' => {
+                    let next = self.peek_at(1);
+                    match next {
+                        Some(b'"' | b'\\') => {}
+                        None => return Err(self.error(ParseErrorKind::Incomplete)),
+                        Some(_) if self.options.lenience.bad_quoted => {
+                            // Keep the backslash as a plain byte.
+                            if let Some(out) = escaped.as_mut() {
+                                out.push(b'\\');
+                            }
+                            self.pos += 1;
+                            continue;
+                        }
+                        Some(_) => return Err(self.error(ParseErrorKind::BadQuoted)),
+                    }
+                    let out = escaped.get_or_insert_with(|| self.buf[start..self.pos].to_vec());
+                    out.push(next.unwrap_or(b'\\'));
+                    self.pos += 2;
+                    continue;
+                }
+                b'\r' | b'\n' | 0 => return Err(self.error(ParseErrorKind::BadQuoted)),
+                0x80.. => eight_bit = true,
+                _ => {}
+            }
+            if let Some(out) = escaped.as_mut() {
+                out.push(byte);
+            }
+            self.pos += 1;
+        }
+        let end = self.pos;
+        self.pos += 1;
+        let value = match escaped {
+            Some(out) => Bytes::from(out),
+            None => self.slice(start, end),
+        };
+        if eight_bit
+            && !self.options.lenience.bad_quoted
+            && std::str::from_utf8(&value).is_err()
+        {
+            return Err(ParseError::new(ParseErrorKind::BadQuoted, start));
+        }
+        Ok(value)
+    }
+
+    /// `{n}CRLF data`, `{n+}CRLF data`, and with `binary`, `~{n}CRLF data`.
+    pub(crate) fn literal(&mut self, binary: bool) -> PResult<Bytes> {
+        let start = self.pos;
+        let is_literal8 = self.eat(b'~');
+        if is_literal8 && !binary {
+            return Err(ParseError::new(ParseErrorKind::Expected("literal"), start));
+        }
+        self.byte(b'{', "literal")?;
+        let length = self.number64()?;
+        self.eat(b'+');
+        self.byte(b'}', "}")?;
+        if self.peek() == Some(b'\r') {
+            self.pos += 1;
+        }
+        self.byte(b'\n', "CRLF after literal announcement")?;
+        let available = (self.buf.len() - self.pos) as u64;
+        if length > available {
+            return Err(self.error(ParseErrorKind::Incomplete));
+        }
+        let data_start = self.pos;
+        let data_end = data_start + length as usize;
+        if !is_literal8 && memchr::memchr(0, &self.buf[data_start..data_end]).is_some() {
+            return Err(ParseError::new(ParseErrorKind::NulInLiteral, data_start));
+        }
+        self.pos = data_end;
+        Ok(self.slice(data_start, data_end))
+    }
+
+    /// Skips one generic value (atom, number, string, literal, NIL, or a parenthesised
+    /// list of them), iteratively, and returns the raw span.
+    pub(crate) fn skip_value(&mut self) -> PResult<Bytes> {
+        let start = self.pos;
+        let mut depth: usize = 0;
+        loop {
+            match self.peek() {
+                None => return Err(self.error(ParseErrorKind::Incomplete)),
+                Some(b'(') => {
+                    depth += 1;
+                    if depth > usize::from(self.options.max_depth) {
+                        return Err(self.error(ParseErrorKind::TooDeep));
+                    }
+                    self.pos += 1;
+                    continue;
+                }
+                Some(b')') if depth > 0 => {
+                    depth -= 1;
+                    self.pos += 1;
+                }
+                Some(b'"') => {
+                    self.quoted()?;
+                }
+                Some(b'{' | b'~') => {
+                    self.literal(true)?;
+                }
+                Some(b' ') if depth > 0 => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(_) => {
+                    // atom-ish run, including brackets of sections like BODY[1]<0>
+                    let (s, e) = self.run(&ASTRING);
+                    if s == e {
+                        if self.peek() == Some(b'[') || self.peek() == Some(b'\\') {
+                            self.pos += 1;
+                            continue;
+                        }
+                        return Err(self.expected("value"));
+                    }
+                }
+            }
+            if depth == 0 {
+                return Ok(self.slice(start, self.pos));
+            }
+        }
+    }
+
+    /// Everything up to (not including) CRLF.
+    pub(crate) fn until_crlf(&mut self) -> PResult<(usize, usize)> {
+        let start = self.pos;
+        let rest = &self.buf[start..];
+        let Some(index) = memchr::memchr2(b'\r', b'\n', rest) else {
+            return Err(self.error(ParseErrorKind::Incomplete));
+        };
+        let mut end = start + index;
+        self.pos = end;
+        if self.options.lenience.trailing_space {
+            while end > start && self.buf[end - 1] == b' ' {
+                end -= 1;
+            }
+        }
+        Ok((start, end))
+    }
+
+    /// Parses `( item *(SP item) )`, or `()` when `allow_empty`.
+    pub(crate) fn paren_list<T>(
+        &mut self,
+        allow_empty: bool,
+        mut item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        self.byte(b'(', "(")?;
+        let mut out = Vec::new();
+        if self.eat(b')') {
+            if allow_empty {
+                return Ok(out);
+            }
+            return Err(ParseError::new(ParseErrorKind::Expected("list item"), self.pos - 1));
+        }
+        loop {
+            out.push(item(self)?);
+            if self.eat(b')') {
+                return Ok(out);
+            }
+            if self.options.lenience.trailing_space && self.peek() == Some(b' ') && self.peek_at(1) == Some(b')') {
+                self.pos += 2;
+                return Ok(out);
+            }
+            self.sp()?;
+        }
+    }
+
+    /// Parses `item *(SP item)` (at least one).
+    pub(crate) fn sp_list<T>(&mut self, mut item: impl FnMut(&mut Self) -> PResult<T>) -> PResult<Vec<T>> {
+        let mut out = vec![item(self)?];
+        while self.peek() == Some(b' ') && !self.at_crlf() {
+            self.pos += 1;
+            out.push(item(self)?);
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn is_end(&self) -> bool {
+        self.pos >= self.buf.len()
+    }
+}

@@ -1,0 +1,46 @@
+//! The IMAP type model: one set of types for IMAP4rev2 and IMAP4rev1 with every
+//! extension this crate supports always compiled in.
+//!
+//! Values are backed by [`bytes::Bytes`]: a parsed message shares the buffer it came
+//! from, so every value is owned and `'static` without a copy. Constructors validate;
+//! the encoder chooses wire forms.
+
+mod body;
+mod capability;
+mod code;
+mod command;
+mod core;
+mod datetime;
+mod fetch;
+mod flag;
+mod mailbox;
+mod mailbox_data;
+mod response;
+mod search;
+mod sequence;
+
+pub use body::{Address, BodyExtension, BodyFields, BodyStructure, Disposition, Envelope, SinglePartKind};
+pub use capability::Capability;
+pub use code::ResponseCode;
+pub use command::{
+    AppendMessage, AuthenticateData, Command, CommandBody, MetadataOptions, QResyncParameters,
+    SelectParameters, StoreKind,
+};
+pub use core::{AString, Atom, IString, Quoted, Secret, Tag, Text};
+pub use datetime::{Date, DateTime};
+pub use fetch::{FetchAttribute, FetchAttributes, FetchItem, Partial, Section, SectionText};
+pub use flag::{Flag, MailboxAttribute};
+pub use mailbox::{decode_modified_utf7, encode_modified_utf7, Mailbox, MailboxName, NameEncoding};
+pub use mailbox_data::{
+    ListExtendedItem, ListItem, ListReturn, ListSelect, MetadataEntry,
+    NamespaceDescription, QuotaResource, StatusAttribute, StatusItem,
+};
+pub use response::{Continuation, Data, Response, StatusKind, StatusResponse};
+pub use search::{ESearchItem, SearchKey, SearchReturn, SortCriterion, SortKey, Thread};
+pub use sequence::{SeqItem, SeqNumber, SequenceSet, Uid};
+
+pub(crate) use capability::parse_u64;
+pub(crate) use code::PLAIN_CODES;
+pub(crate) use core::{is_astring_char, is_atom_char};
+pub(crate) use datetime::MONTHS;
+pub(crate) use mailbox_data::STATUS_NAMES;

@@ -1,0 +1,195 @@
+//! SEARCH keys (RFC 9051 section 6.4.4 plus CONDSTORE, WITHIN, OBJECTID, SAVEDATE),
+//! ESEARCH return options (RFC 4731), SORT criteria and THREAD results (RFC 5256).
+
+use bytes::Bytes;
+
+use super::core::{AString, Atom};
+use super::datetime::Date;
+use super::sequence::SequenceSet;
+
+/// A search key. `And` is a parenthesised list; a SEARCH command's keys are
+/// implicitly and-ed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SearchKey {
+    /// `ALL`
+    All,
+    /// `ANSWERED`
+    Answered,
+    /// `BCC string`
+    Bcc(AString),
+    /// `BEFORE date`
+    Before(Date),
+    /// `BODY string`
+    Body(AString),
+    /// `CC string`
+    Cc(AString),
+    /// `DELETED`
+    Deleted,
+    /// `DRAFT`
+    Draft,
+    /// `FLAGGED`
+    Flagged,
+    /// `FROM string`
+    From(AString),
+    /// `HEADER field-name string`
+    Header(AString, AString),
+    /// `KEYWORD flag-keyword`
+    Keyword(Atom),
+    /// `LARGER n`
+    Larger(u64),
+    /// `NEW` (IMAP4rev1)
+    New,
+    /// `NOT key`
+    Not(Box<SearchKey>),
+    /// `OLD` (IMAP4rev1)
+    Old,
+    /// `ON date`
+    On(Date),
+    /// `OR key key`
+    Or(Box<SearchKey>, Box<SearchKey>),
+    /// `RECENT` (IMAP4rev1)
+    Recent,
+    /// `SEEN`
+    Seen,
+    /// `SENTBEFORE date`
+    SentBefore(Date),
+    /// `SENTON date`
+    SentOn(Date),
+    /// `SENTSINCE date`
+    SentSince(Date),
+    /// `SINCE date`
+    Since(Date),
+    /// `SMALLER n`
+    Smaller(u64),
+    /// `SUBJECT string`
+    Subject(AString),
+    /// `TEXT string`
+    Text(AString),
+    /// `TO string`
+    To(AString),
+    /// `UID sequence-set`
+    Uid(SequenceSet),
+    /// `UNANSWERED`
+    Unanswered,
+    /// `UNDELETED`
+    Undeleted,
+    /// `UNDRAFT`
+    Undraft,
+    /// `UNFLAGGED`
+    Unflagged,
+    /// `UNKEYWORD flag-keyword`
+    Unkeyword(Atom),
+    /// `UNSEEN`
+    Unseen,
+    /// A bare sequence set.
+    SequenceSet(SequenceSet),
+    /// `( key *(SP key) )`
+    And(Vec<SearchKey>),
+    /// `MODSEQ [entry-name entry-type] n` (CONDSTORE)
+    ModSeq {
+        /// Optional metadata entry and its type (`priv`, `shared` or `all`).
+        entry: Option<(AString, Atom)>,
+        /// The mod-sequence.
+        modseq: u64,
+    },
+    /// `OLDER n` (WITHIN, seconds)
+    Older(u32),
+    /// `YOUNGER n` (WITHIN, seconds)
+    Younger(u32),
+    /// `EMAILID id` (OBJECTID)
+    EmailId(Bytes),
+    /// `THREADID id` (OBJECTID)
+    ThreadId(Bytes),
+    /// `SAVEDBEFORE date` (SAVEDATE)
+    SavedBefore(Date),
+    /// `SAVEDON date` (SAVEDATE)
+    SavedOn(Date),
+    /// `SAVEDSINCE date` (SAVEDATE)
+    SavedSince(Date),
+    /// `SAVEDATESUPPORTED` (SAVEDATE)
+    SaveDateSupported,
+}
+
+/// A `RETURN (...)` option of an extended SEARCH (ESEARCH, SEARCHRES).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SearchReturn {
+    /// `MIN`
+    Min,
+    /// `MAX`
+    Max,
+    /// `ALL`
+    All,
+    /// `COUNT`
+    Count,
+    /// `SAVE` (SEARCHRES)
+    Save,
+    /// Any other option name.
+    Other(Atom),
+}
+
+/// A SORT criterion (RFC 5256, RFC 5957).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SortKey {
+    /// `ARRIVAL`
+    Arrival,
+    /// `CC`
+    Cc,
+    /// `DATE`
+    Date,
+    /// `FROM`
+    From,
+    /// `SIZE`
+    Size,
+    /// `SUBJECT`
+    Subject,
+    /// `TO`
+    To,
+    /// `DISPLAYFROM` (SORT=DISPLAY)
+    DisplayFrom,
+    /// `DISPLAYTO` (SORT=DISPLAY)
+    DisplayTo,
+}
+
+/// A SORT criterion with its direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortCriterion {
+    /// `REVERSE`.
+    pub reverse: bool,
+    /// The key.
+    pub key: SortKey,
+}
+
+/// One node of a THREAD response: a chain of messages, then child threads.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Thread {
+    /// Message numbers or UIDs along the chain (each a reply to the previous).
+    pub messages: Vec<u32>,
+    /// Sub-threads branching after the last message of the chain.
+    pub children: Vec<Thread>,
+}
+
+/// One `search-return-data` item of an ESEARCH response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ESearchItem {
+    /// `MIN n`
+    Min(u32),
+    /// `MAX n`
+    Max(u32),
+    /// `ALL sequence-set`
+    All(SequenceSet),
+    /// `COUNT n`
+    Count(u32),
+    /// `MODSEQ n` (CONDSTORE)
+    ModSeq(u64),
+    /// Any other item: its name and raw value.
+    Other {
+        /// Item name.
+        name: Atom,
+        /// Raw value bytes.
+        value: Bytes,
+    },
+}
