@@ -578,14 +578,11 @@ impl Server {
     ) -> Result<(), ApiMisuse> {
         self.expect_auth(now, id)?;
         self.user = None;
-        self.bad(
-            Reply {
-                status: types::Status::Err,
-                code,
-                text: text.to_owned(),
-            },
-            None,
-        );
+        self.count_bad(&Reply {
+            status: types::Status::Err,
+            code,
+            text: text.to_owned(),
+        });
         self.resume();
         Ok(())
     }
@@ -805,13 +802,18 @@ impl Server {
 
     /// A refused command: `-ERR`, counted; past the limit the session ends.
     fn bad(&mut self, reply: Reply, error: Option<ParseError>) {
-        self.bad_commands += 1;
         self.events.push_back(Event::CommandRejected { error });
+        self.count_bad(&reply);
+    }
+
+    /// Counts a failure (bad command or failed login); past the limit the session ends.
+    fn count_bad(&mut self, reply: &Reply) {
+        self.bad_commands += 1;
         if self.bad_commands > self.config.max_bad_commands {
             self.reply(&Reply::err("too many bad commands, closing"));
             self.close(Some(Error::TooManyBadCommands));
         } else {
-            self.reply(&reply);
+            self.reply(reply);
         }
     }
 

@@ -1,1 +1,685 @@
+//! Server session behaviour, including regression tests for the bugs listed in the POP3
+//! anchors research (dot-stuffing, TOP, LIST/UIDL after DELE, deletes only at QUIT, STLS
+//! injection).
 
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use super::*;
+use crate::auth::apop_digest;
+use crate::types::UniqueId;
+
+struct Harness {
+    server: Server,
+    now: Instant,
+}
+
+fn entry(key: u64, octets: u64, uid: &str) -> MaildropEntry {
+    MaildropEntry {
+        key,
+        octets,
+        uid: UniqueId::new(uid).expect("valid uid"),
+    }
+}
+
+fn maildrop() -> Vec<MaildropEntry> {
+    vec![
+        entry(10, 120, "uid-a"),
+        entry(20, 200, "uid-b"),
+        entry(30, 5, "uid-c"),
+    ]
+}
+
+impl Harness {
+    fn new(config: Config) -> Self {
+        let now = Instant::now();
+        let mut h = Self {
+            server: Server::new(now, config),
+            now,
+        };
+        h.output();
+        h
+    }
+
+    fn output(&mut self) -> String {
+        let mut out = Vec::new();
+        while let Some(b) = self.server.poll_transmit() {
+            out.extend_from_slice(&b);
+        }
+        String::from_utf8(out).expect("test output is UTF-8")
+    }
+
+    fn send(&mut self, bytes: &str) -> String {
+        self.server.handle_input(self.now, bytes.as_bytes());
+        self.output()
+    }
+
+    fn events(&mut self) -> Vec<Event> {
+        std::iter::from_fn(|| self.server.poll_event()).collect()
+    }
+
+    fn auth_id(&mut self) -> (RequestId, Credentials) {
+        match self.events().as_slice() {
+            [Event::AuthRequested { id, credentials }] => (*id, credentials.clone()),
+            other => panic!("expected one AuthRequested, got {other:?}"),
+        }
+    }
+
+    /// Logs in with USER/PASS and the standard maildrop.
+    fn logged_in() -> Self {
+        let mut h = Self::new(Config::default());
+        h.send("USER alice\r\nPASS secret\r\n");
+        let (id, _) = h.auth_id();
+        h.server.accept_auth(h.now, id, maildrop()).expect("accept");
+        assert_eq!(h.output(), "+OK maildrop has 3 messages (325 octets)\r\n");
+        h
+    }
+
+    fn body_request(&mut self) -> (RequestId, u64, BodyPart) {
+        match self.events().as_slice() {
+            [Event::BodyRequested { id, key, part, .. }] => (*id, *key, *part),
+            other => panic!("expected one BodyRequested, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn greeting_carries_the_apop_timestamp() {
+    let now = Instant::now();
+    let config = Config {
+        apop_timestamp: Some("<1896.697170952@dbc.mtview.ca.us>".into()),
+        ..Config::default()
+    };
+    let mut s = Server::new(now, config);
+    let greeting = s.poll_transmit().expect("greeting");
+    assert_eq!(
+        &greeting[..],
+        b"+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n"
+    );
+}
+
+#[test]
+fn user_pass_login_and_stat() {
+    let mut h = Harness::new(Config::default());
+    assert_eq!(h.send("USER alice\r\n"), "+OK send PASS\r\n");
+    assert_eq!(h.send("PASS s3cret with spaces\r\n"), "");
+    let (id, credentials) = h.auth_id();
+    assert_eq!(
+        credentials,
+        Credentials::User {
+            name: "alice".into(),
+            password: Secret::new("s3cret with spaces".into())
+        }
+    );
+    assert!(
+        !format!("{credentials:?}").contains("s3cret"),
+        "passwords are redacted in Debug"
+    );
+    h.server.accept_auth(h.now, id, maildrop()).expect("accept");
+    assert_eq!(h.server.state(), State::Transaction);
+    h.output();
+    assert_eq!(h.send("STAT\r\n"), "+OK 3 325\r\n");
+}
+
+#[test]
+fn pass_without_user_and_transaction_commands_before_login_are_refused() {
+    let mut h = Harness::new(Config::default());
+    assert!(h.send("PASS x\r\n").starts_with("-ERR"));
+    assert!(h.send("STAT\r\n").starts_with("-ERR"));
+    assert!(
+        h.send("USER a\r\nNOOP\r\nPASS x\r\n")
+            .matches("-ERR")
+            .count()
+            == 2
+    );
+    assert!(
+        h.events()
+            .iter()
+            .all(|e| !matches!(e, Event::AuthRequested { .. }))
+    );
+}
+
+#[test]
+fn rejected_login_carries_response_codes_and_stays_in_authorization() {
+    let mut h = Harness::new(Config::default());
+    h.send("USER alice\r\nPASS wrong\r\n");
+    let (id, _) = h.auth_id();
+    h.server
+        .reject_auth(
+            h.now,
+            id,
+            Some(ResponseCode::InUse),
+            "maildrop locked\r\n+OK injected",
+        )
+        .expect("reject");
+    assert_eq!(
+        h.output(),
+        "-ERR [IN-USE] maildrop locked  +OK injected\r\n"
+    );
+    assert_eq!(h.server.state(), State::Authorization);
+    // The user name is gone: PASS alone does not log in.
+    assert!(h.send("PASS again\r\n").starts_with("-ERR"));
+    h.send("USER alice\r\nPASS wrong\r\n");
+    let (id, _) = h
+        .events()
+        .iter()
+        .find_map(|e| match e {
+            Event::AuthRequested { id, credentials } => Some((*id, credentials.clone())),
+            _ => None,
+        })
+        .expect("auth");
+    h.server
+        .reject_auth(h.now, id, Some(ResponseCode::LoginDelay), "too soon")
+        .expect("reject");
+    assert_eq!(h.output(), "-ERR [LOGIN-DELAY] too soon\r\n");
+    assert_eq!(
+        h.server.accept_auth(h.now, id, vec![]),
+        Err(ApiMisuse::UnknownRequest(id.0))
+    );
+}
+
+#[test]
+fn apop_is_relayed_with_the_digest() {
+    let ts = "<1896.697170952@dbc.mtview.ca.us>";
+    let mut h = Harness::new(Config {
+        apop_timestamp: Some(ts.into()),
+        ..Config::default()
+    });
+    h.send("APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n");
+    let (id, credentials) = h.auth_id();
+    let Credentials::Apop { name, digest } = credentials else {
+        panic!("APOP expected")
+    };
+    assert_eq!(name, "mrose");
+    assert!(crate::auth::verify_apop(
+        h.server.apop_timestamp().expect("ts"),
+        b"tanstaaf",
+        &digest
+    ));
+    assert_eq!(digest, apop_digest(ts, b"tanstaaf"));
+    h.server.accept_auth(h.now, id, vec![]).expect("accept");
+    assert_eq!(h.output(), "+OK maildrop has 0 messages (0 octets)\r\n");
+    // Without a timestamp, APOP is refused.
+    let mut h = Harness::new(Config::default());
+    assert!(
+        h.send("APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n")
+            .starts_with("-ERR")
+    );
+}
+
+#[test]
+fn list_and_uidl_single_line_and_multi_line() {
+    let mut h = Harness::logged_in();
+    assert_eq!(h.send("LIST 2\r\n"), "+OK 2 200\r\n");
+    assert_eq!(h.send("UIDL 3\r\n"), "+OK 3 uid-c\r\n");
+    assert_eq!(
+        h.send("LIST\r\n"),
+        "+OK 3 messages (325 octets)\r\n1 120\r\n2 200\r\n3 5\r\n.\r\n"
+    );
+    assert_eq!(
+        h.send("UIDL\r\n"),
+        "+OK unique-id listing follows\r\n1 uid-a\r\n2 uid-b\r\n3 uid-c\r\n.\r\n"
+    );
+    assert_eq!(h.send("LIST 4\r\n"), "-ERR no such message: 4\r\n");
+    assert!(h.send("LIST 0\r\n").starts_with("-ERR"));
+}
+
+#[test]
+fn deleted_messages_vanish_until_rset() {
+    let mut h = Harness::logged_in();
+    assert_eq!(h.send("DELE 2\r\n"), "+OK message 2 deleted\r\n");
+    assert_eq!(h.send("DELE 2\r\n"), "-ERR message 2 already deleted\r\n");
+    assert_eq!(h.send("STAT\r\n"), "+OK 2 125\r\n");
+    assert_eq!(
+        h.send("LIST\r\n"),
+        "+OK 2 messages (125 octets)\r\n1 120\r\n3 5\r\n.\r\n"
+    );
+    assert_eq!(
+        h.send("UIDL\r\n"),
+        "+OK unique-id listing follows\r\n1 uid-a\r\n3 uid-c\r\n.\r\n"
+    );
+    assert_eq!(h.send("LIST 2\r\n"), "-ERR no such message: 2\r\n");
+    assert_eq!(h.send("UIDL 2\r\n"), "-ERR no such message: 2\r\n");
+    assert_eq!(h.send("RETR 2\r\n"), "-ERR no such message: 2\r\n");
+    assert_eq!(h.send("TOP 2 0\r\n"), "-ERR no such message: 2\r\n");
+    assert!(
+        h.events()
+            .iter()
+            .all(|e| !matches!(e, Event::BodyRequested { .. }))
+    );
+    assert_eq!(
+        h.send("RSET\r\n"),
+        "+OK maildrop has 3 messages (325 octets)\r\n"
+    );
+    assert_eq!(h.send("LIST 2\r\n"), "+OK 2 200\r\n");
+}
+
+#[test]
+fn retr_streams_dot_stuffed_body() {
+    let mut h = Harness::logged_in();
+    assert_eq!(h.send("RETR 1\r\n"), "");
+    let (id, key, part) = h.body_request();
+    assert_eq!((key, part), (10, BodyPart::Full));
+    // Commands pipelined behind RETR wait for the body.
+    assert_eq!(h.send("NOOP\r\n"), "");
+    let chunks: [&[u8]; 4] = [
+        b".starts with dot\r\n",
+        b"..two\r\n.",
+        b"\r\n",
+        b"last line\r\n",
+    ];
+    for c in chunks {
+        assert!(
+            h.server
+                .body_chunk(h.now, id, Bytes::from_static(c))
+                .expect("chunk")
+        );
+    }
+    h.server.body_end(h.now, id).expect("end");
+    assert_eq!(
+        h.output(),
+        "+OK 120 octets\r\n..starts with dot\r\n...two\r\n..\r\nlast line\r\n.\r\n+OK\r\n"
+    );
+    assert_eq!(h.server.body_end(h.now, id), Err(ApiMisuse::NoBodyExpected));
+}
+
+#[test]
+fn empty_body_and_body_without_final_crlf() {
+    let mut h = Harness::logged_in();
+    h.send("RETR 1\r\n");
+    let (id, ..) = h.body_request();
+    h.server.body_end(h.now, id).expect("end");
+    assert_eq!(h.output(), "+OK 120 octets\r\n.\r\n");
+    h.send("RETR 3\r\n");
+    let (id, ..) = h.body_request();
+    h.server
+        .body_chunk(h.now, id, Bytes::from_static(b"hello"))
+        .expect("chunk");
+    h.server.body_end(h.now, id).expect("end");
+    assert_eq!(h.output(), "+OK 5 octets\r\nhello\r\n.\r\n");
+}
+
+#[test]
+fn top_sends_header_blank_line_and_n_body_lines() {
+    let msg = Bytes::from_static(b"From: a\r\nSubject: s\r\n\r\n.body1\r\nbody2\r\nbody3\r\n");
+    let mut h = Harness::logged_in();
+    h.send("TOP 1 0\r\n");
+    let (id, _, part) = h.body_request();
+    assert_eq!(part, BodyPart::Top { lines: 0 });
+    assert!(
+        !h.server.body_chunk(h.now, id, msg.clone()).expect("chunk"),
+        "TOP 0 needs no more"
+    );
+    h.server.body_end(h.now, id).expect("end");
+    assert_eq!(
+        h.output(),
+        "+OK top of message follows\r\nFrom: a\r\nSubject: s\r\n\r\n.\r\n"
+    );
+    h.send("TOP 1 1\r\n");
+    let (id, ..) = h.body_request();
+    h.server.body_chunk(h.now, id, msg.clone()).expect("chunk");
+    h.server.body_end(h.now, id).expect("end");
+    assert_eq!(
+        h.output(),
+        "+OK top of message follows\r\nFrom: a\r\nSubject: s\r\n\r\n..body1\r\n.\r\n"
+    );
+    h.send("TOP 1 100\r\n");
+    let (id, ..) = h.body_request();
+    assert!(h.server.body_chunk(h.now, id, msg).expect("chunk"));
+    h.server.body_end(h.now, id).expect("end");
+    assert!(h.output().ends_with("body3\r\n.\r\n"));
+}
+
+#[test]
+fn body_failure_before_and_after_start() {
+    let mut h = Harness::logged_in();
+    h.send("RETR 1\r\nSTAT\r\n");
+    let (id, ..) = h.body_request();
+    h.server
+        .body_unavailable(h.now, id, Some(ResponseCode::SysTemp), "expunged")
+        .expect("fail");
+    assert_eq!(h.output(), "-ERR [SYS/TEMP] expunged\r\n+OK 3 325\r\n");
+    h.send("RETR 1\r\n");
+    let (id, ..) = h.body_request();
+    h.server
+        .body_chunk(h.now, id, Bytes::from_static(b"partial"))
+        .expect("chunk");
+    h.server
+        .body_unavailable(h.now, id, None, "io error")
+        .expect("fail");
+    assert_eq!(h.output(), "+OK 120 octets\r\npartial");
+    assert!(h.server.is_closed());
+    assert_eq!(
+        h.events(),
+        vec![Event::Closed {
+            error: Some(Error::BodyFailed)
+        }]
+    );
+}
+
+#[test]
+fn deletes_are_committed_once_and_only_after_quit_in_transaction() {
+    let mut h = Harness::logged_in();
+    h.send("DELE 1\r\nDELE 3\r\nQUIT\r\n");
+    let events = h.events();
+    let [Event::UpdateRequested { id, deleted }] = events.as_slice() else {
+        panic!("expected one UpdateRequested, got {events:?}")
+    };
+    assert_eq!(deleted, &[10, 30]);
+    assert_eq!(h.server.state(), State::Update);
+    h.server.update_done(h.now, *id).expect("done");
+    assert!(h.output().ends_with("+OK POP3 server signing off\r\n"));
+    assert_eq!(h.events(), vec![Event::Closed { error: None }]);
+
+    // A dropped connection commits nothing.
+    let mut h = Harness::logged_in();
+    h.send("DELE 1\r\n");
+    h.server.handle_eof(h.now);
+    assert_eq!(
+        h.events(),
+        vec![Event::Closed {
+            error: Some(Error::PeerClosed)
+        }]
+    );
+
+    // Nor does the autologout timer.
+    let mut h = Harness::logged_in();
+    h.send("DELE 1\r\n");
+    let deadline = h.server.poll_timeout().expect("timer");
+    assert!(deadline >= h.now + Duration::from_secs(600));
+    h.server.handle_timeout(deadline - Duration::from_secs(1));
+    assert!(!h.server.is_closed());
+    h.server.handle_timeout(deadline);
+    assert!(h.output().starts_with("-ERR"));
+    assert_eq!(
+        h.events(),
+        vec![Event::Closed {
+            error: Some(Error::Timeout(Duration::from_secs(600)))
+        }]
+    );
+
+    // QUIT before login ends without an update.
+    let mut h = Harness::new(Config::default());
+    assert_eq!(h.send("QUIT\r\n"), "+OK POP3 server signing off\r\n");
+    assert_eq!(h.events(), vec![Event::Closed { error: None }]);
+}
+
+#[test]
+fn update_failure_is_reported() {
+    let mut h = Harness::logged_in();
+    assert_eq!(h.send("DELE 1\r\nQUIT\r\n"), "+OK message 1 deleted\r\n");
+    let Some(Event::UpdateRequested { id, .. }) = h.events().pop() else {
+        panic!("update")
+    };
+    h.server
+        .update_failed(h.now, id, "some deleted messages not removed")
+        .expect("failed");
+    assert_eq!(
+        h.output(),
+        "-ERR [SYS/TEMP] some deleted messages not removed\r\n"
+    );
+}
+
+#[test]
+fn pipelined_commands_are_answered_in_order() {
+    let mut h = Harness::new(Config::default());
+    let out = h.send("CAPA\r\nUSER alice\r\nPASS pw\r\nSTAT\r\nLIST 1\r\nQUIT\r\n");
+    assert!(out.starts_with("+OK Capability list follows\r\n"));
+    assert!(out.contains("PIPELINING\r\n"));
+    assert!(out.ends_with(".\r\n+OK send PASS\r\n"));
+    let (id, _) = h.auth_id();
+    h.server.accept_auth(h.now, id, maildrop()).expect("accept");
+    assert_eq!(
+        h.output(),
+        "+OK maildrop has 3 messages (325 octets)\r\n+OK 3 325\r\n+OK 1 120\r\n"
+    );
+    assert!(matches!(
+        h.events().as_slice(),
+        [Event::UpdateRequested { .. }]
+    ));
+}
+
+#[test]
+fn stls_discards_injected_plaintext_and_restarts() {
+    let mut h = Harness::new(Config {
+        stls: true,
+        ..Config::default()
+    });
+    assert!(h.send("CAPA\r\n").contains("\r\nSTLS\r\n"));
+    assert_eq!(
+        h.send("STLS\r\nUSER evil\r\nPASS x\r\n"),
+        "+OK Begin TLS negotiation\r\n"
+    );
+    assert_eq!(
+        h.events(),
+        vec![
+            Event::TlsUpgradeRequested,
+            Event::PlaintextDiscarded { octets: 19 }
+        ]
+    );
+    assert!(!h.server.wants_input());
+    h.server.handle_input(h.now, b"more");
+    assert_eq!(h.events(), vec![Event::PlaintextDiscarded { octets: 4 }]);
+    h.server.handle_tls_established(h.now).expect("tls");
+    assert!(h.server.is_tls());
+    let capa = h.send("CAPA\r\n");
+    assert!(!capa.contains("STLS"));
+    assert!(h.send("STLS\r\n").starts_with("-ERR"));
+    assert_eq!(
+        h.server.handle_tls_established(h.now),
+        Err(ApiMisuse::NoTlsUpgrade)
+    );
+    // The injected USER was never seen: PASS alone fails.
+    assert!(h.send("PASS x\r\n").starts_with("-ERR"));
+}
+
+#[test]
+fn cleartext_auth_can_require_tls() {
+    let config = Config {
+        stls: true,
+        allow_cleartext_auth: false,
+        ..Config::default()
+    };
+    let mut h = Harness::new(config);
+    let capa = h.send("CAPA\r\n");
+    assert!(!capa.contains("USER\r\n") && !capa.contains("SASL"));
+    assert!(h.send("USER a\r\n").starts_with("-ERR [SYS/PERM]"));
+    h.send("STLS\r\n");
+    h.server.handle_tls_established(h.now).expect("tls");
+    assert!(h.send("CAPA\r\n").contains("\r\nUSER\r\n"));
+    assert_eq!(h.send("USER a\r\n"), "+OK send PASS\r\n");
+}
+
+#[test]
+fn bad_commands_close_past_the_limit() {
+    let mut h = Harness::new(Config {
+        max_bad_commands: 3,
+        ..Config::default()
+    });
+    for _ in 0..3 {
+        assert!(h.send("BOGUS\r\n").starts_with("-ERR"));
+    }
+    assert!(!h.server.is_closed());
+    assert_eq!(
+        h.send("BOGUS\r\n"),
+        "-ERR too many bad commands, closing\r\n"
+    );
+    assert!(h.server.is_closed());
+    assert!(h.events().contains(&Event::Closed {
+        error: Some(Error::TooManyBadCommands)
+    }));
+    assert_eq!(h.send("NOOP\r\n"), "");
+}
+
+#[test]
+fn long_lines_and_bare_lf_are_refused_without_desync() {
+    let mut h = Harness::new(Config::default());
+    let long = format!("USER {}\r\nQUIT\r\n", "x".repeat(300));
+    assert_eq!(
+        h.send(&long),
+        "-ERR line too long\r\n+OK POP3 server signing off\r\n"
+    );
+    let mut h = Harness::new(Config::default());
+    assert_eq!(
+        h.send("NOOP\nQUIT\r\n"),
+        "-ERR lines must end with CRLF\r\n+OK POP3 server signing off\r\n"
+    );
+    let mut h = Harness::new(Config {
+        allow_bare_lf: true,
+        ..Config::default()
+    });
+    assert_eq!(h.send("QUIT\n"), "+OK POP3 server signing off\r\n");
+}
+
+#[test]
+fn auth_plain_inline_and_continuation() {
+    let mut h = Harness::new(Config::default());
+    assert_eq!(h.send("AUTH PLAIN AHRpbQB0YW5zdGFhZg==\r\n"), "");
+    let (id, credentials) = h.auth_id();
+    let Credentials::Plain(plain) = credentials else {
+        panic!("PLAIN")
+    };
+    assert_eq!(
+        (plain.authcid.as_str(), plain.password.expose().as_str()),
+        ("tim", "tanstaaf")
+    );
+    h.server
+        .reject_auth(h.now, id, Some(ResponseCode::Auth), "no")
+        .expect("reject");
+    assert_eq!(h.output(), "-ERR [AUTH] no\r\n");
+    assert_eq!(h.send("AUTH PLAIN\r\n"), "+ \r\n");
+    assert_eq!(h.send("AHRpbQB0YW5zdGFhZg==\r\n"), "");
+    let (id, _) = h.auth_id();
+    h.server.accept_auth(h.now, id, vec![]).expect("accept");
+    assert_eq!(h.server.state(), State::Transaction);
+}
+
+#[test]
+fn auth_login_xoauth2_cancel_and_unsupported() {
+    let config = Config {
+        sasl_mechanisms: vec![Mechanism::plain(), Mechanism::login(), Mechanism::xoauth2()],
+        ..Config::default()
+    };
+    let mut h = Harness::new(config.clone());
+    assert_eq!(h.send("AUTH LOGIN\r\n"), "+ VXNlcm5hbWU6\r\n");
+    assert_eq!(h.send("dGlt\r\n"), "+ UGFzc3dvcmQ6\r\n");
+    assert_eq!(h.send("cHc=\r\n"), "");
+    let (_, credentials) = h.auth_id();
+    assert_eq!(
+        credentials,
+        Credentials::Login {
+            name: "tim".into(),
+            password: Secret::new("pw".into())
+        }
+    );
+
+    let mut h = Harness::new(config.clone());
+    let token = "dXNlcj1hQGIuYwFhdXRoPUJlYXJlciB0b2sBAQ==";
+    assert_eq!(h.send(&format!("AUTH XOAUTH2 {token}\r\n")), "");
+    let (_, credentials) = h.auth_id();
+    let Credentials::XOAuth2(x) = credentials else {
+        panic!("XOAUTH2")
+    };
+    assert_eq!(
+        (x.user.as_str(), x.token.expose().as_str()),
+        ("a@b.c", "tok")
+    );
+
+    let mut h = Harness::new(config.clone());
+    assert_eq!(
+        h.send("AUTH PLAIN\r\n*\r\n"),
+        "+ \r\n-ERR authentication cancelled\r\n"
+    );
+    assert!(h.send("AUTH CRAM-MD5\r\n").starts_with("-ERR unsupported"));
+    assert_eq!(
+        h.send("AUTH\r\n"),
+        "+OK methods supported:\r\nPLAIN\r\nLOGIN\r\nXOAUTH2\r\n.\r\n"
+    );
+    assert!(
+        h.send("AUTH PLAIN\r\n%%%\r\n")
+            .ends_with("-ERR invalid base64 in SASL response\r\n")
+    );
+}
+
+#[test]
+fn relayed_sasl_mechanism_steps() {
+    let scram = Mechanism::new("SCRAM-SHA-256").expect("valid");
+    let mut h = Harness::new(Config {
+        sasl_mechanisms: vec![scram.clone()],
+        ..Config::default()
+    });
+    h.send("AUTH SCRAM-SHA-256 Y2xpZW50LWZpcnN0\r\n");
+    let (id, credentials) = h.auth_id();
+    assert_eq!(
+        credentials,
+        Credentials::Sasl {
+            mechanism: scram.clone(),
+            response: Secret::new(b"client-first".to_vec())
+        }
+    );
+    h.server
+        .sasl_challenge(h.now, id, b"server-first")
+        .expect("challenge");
+    assert_eq!(h.output(), "+ c2VydmVyLWZpcnN0\r\n");
+    h.send("Y2xpZW50LWZpbmFs\r\n");
+    let (id2, credentials) = h.auth_id();
+    assert_eq!(id2, id);
+    assert_eq!(
+        credentials,
+        Credentials::Sasl {
+            mechanism: scram,
+            response: Secret::new(b"client-final".to_vec())
+        }
+    );
+    h.server.accept_auth(h.now, id, vec![]).expect("accept");
+    assert_eq!(h.server.state(), State::Transaction);
+}
+
+#[test]
+fn utf8_and_lang() {
+    let config = Config {
+        utf8: true,
+        languages: vec![
+            LanguageListing {
+                tag: "en".into(),
+                description: "English".into(),
+            },
+            LanguageListing {
+                tag: "de".into(),
+                description: "Deutsch".into(),
+            },
+        ],
+        ..Config::default()
+    };
+    let mut h = Harness::new(config);
+    let capa = h.send("CAPA\r\n");
+    assert!(capa.contains("\r\nUTF8 USER\r\n") && capa.contains("\r\nLANG\r\n"));
+    assert_eq!(h.send("UTF8\r\n"), "+OK UTF8 enabled\r\n");
+    assert!(h.server.is_utf8());
+    assert_eq!(
+        h.send("LANG\r\n"),
+        "+OK Language listing follows\r\nen English\r\nde Deutsch\r\n.\r\n"
+    );
+    assert_eq!(h.send("LANG DE\r\n"), "+OK de language selected\r\n");
+    assert_eq!(h.server.language(), Some("de"));
+    assert_eq!(h.send("LANG fr\r\n"), "-ERR language not supported\r\n");
+}
+
+#[test]
+fn receive_buffer_is_bounded_while_waiting() {
+    let mut h = Harness::new(Config {
+        max_receive_buffer: 64,
+        ..Config::default()
+    });
+    h.send("USER a\r\nPASS b\r\n");
+    let _ = h.auth_id();
+    h.send(&"NOOP\r\n".repeat(11));
+    assert!(!h.server.wants_input());
+    assert!(!h.server.is_closed());
+    h.send(&"NOOP\r\n".repeat(20));
+    assert!(h.server.is_closed());
+    assert!(h.events().contains(&Event::Closed {
+        error: Some(Error::ReceiveBufferFull)
+    }));
+}
