@@ -862,6 +862,11 @@ impl Client {
                     }
                 },
                 Reading::Status | Reading::Lines(_) => match self.reader.next_line(&mut self.rx) {
+                    // A server line past the limit cannot be answered line by line: end now.
+                    None if self.reader.is_discarding() => {
+                        self.close(Some(Error::LineTooLong));
+                        false
+                    }
                     None => false,
                     Some(Line::TooLong) => {
                         self.close(Some(Error::LineTooLong));
