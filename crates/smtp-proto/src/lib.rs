@@ -7,6 +7,8 @@ pub mod encode;
 pub mod error;
 pub mod framing;
 pub mod parse;
+pub mod server;
+pub mod session;
 pub mod types;
 
 #[cfg(feature = "codec")]
