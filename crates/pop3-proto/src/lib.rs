@@ -102,6 +102,8 @@ pub mod framing;
 mod output;
 pub mod parse;
 pub mod server;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod types;
 
 pub use error::{ApiMisuse, ParseError, ParseErrorKind};
