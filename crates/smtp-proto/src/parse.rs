@@ -353,11 +353,10 @@ fn path<'a>(line: &Bytes, i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut> {
         if !opts.missing_brackets {
             return Err(verify_err(i));
         }
-        if let Some(rest) = strip_prefix_ci(i, b"postmaster").filter(|r| r.first() != Some(&b'@')) {
-            if rest.is_empty() || rest[0] == b' ' {
+        if let Some(rest) = strip_prefix_ci(i, b"postmaster").filter(|r| r.first() != Some(&b'@'))
+            && (rest.is_empty() || rest[0] == b' ') {
                 return Ok((rest, PathOut::Postmaster));
             }
-        }
         let (rest, m) = mailbox(line, i, opts.long_local_part)?;
         return Ok((rest, PathOut::Mailbox(m)));
     }
@@ -465,8 +464,8 @@ pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseE
                 | V_AUTH
                 | V_ETRN
         );
-        if known && !l.is_ascii() {
-            if let Err(e) = std::str::from_utf8(l) {
+        if known && !l.is_ascii()
+            && let Err(e) = std::str::from_utf8(l) {
                 let kind = match code {
                     V_MAIL | V_RCPT if !opts.smtputf8 => K::Utf8WithoutSmtpUtf8,
                     V_MAIL => K::InvalidSender,
@@ -475,7 +474,6 @@ pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseE
                 };
                 return Err(ParseError::new(kind, e.valid_up_to()));
             }
-        }
         match code {
             V_MAIL => return p.mail(args),
             V_RCPT => return p.rcpt(args),
@@ -609,11 +607,10 @@ impl CmdParser<'_> {
         })?;
         let utf8 = params.smtputf8 || self.opts.smtputf8;
         if !utf8 {
-            if let ReversePath::Mailbox(m) = &from {
-                if m.is_utf8() {
+            if let ReversePath::Mailbox(m) = &from
+                && m.is_utf8() {
                     return Err(self.err(K::Utf8WithoutSmtpUtf8, a));
                 }
-            }
             if let Some(at) = non_ascii_param {
                 return Err(ParseError::new(K::InvalidParameter, at));
             }
@@ -1132,7 +1129,7 @@ pub(crate) fn domain_str(s: &str, smtputf8: bool) -> Result<Domain, ParseError> 
 pub(crate) fn mailbox_str(s: &str, smtputf8: bool) -> Result<Mailbox, ParseError> {
     let line = Bytes::copy_from_slice(s.as_bytes());
     match mailbox(&line, &line, true) {
-        Ok((rest, m)) if rest.is_empty() => {
+        Ok(([], m)) => {
             if m.is_utf8() && !smtputf8 {
                 Err(ParseError::new(K::Utf8WithoutSmtpUtf8, 0))
             } else {
