@@ -401,7 +401,7 @@ impl Server {
         }
         match command {
             Command::Quit => {
-                self.queue[idx].status = Status::Decided(canned::bye(esc));
+                // Every earlier reply is decided; `close_with` writes them, then the 221.
                 self.flush_decided();
                 let reason = if self.greeting == Greeting::Refused {
                     Error::ServiceRefused

@@ -77,10 +77,6 @@ pub(super) fn help(esc: bool) -> Reply {
     r(214, e(2, 0, 0), esc, "See RFC 5321")
 }
 
-pub(super) fn bye(esc: bool) -> Reply {
-    r(221, e(2, 0, 0), esc, "Bye")
-}
-
 pub(super) fn ready_for_tls(esc: bool) -> Reply {
     r(220, e(2, 0, 0), esc, "Ready to start TLS")
 }
