@@ -238,6 +238,9 @@ fn base64_run(r: &mut Reader<'_>) -> PResult<Bytes> {
     if r.pos == start {
         return Err(r.expected("base64"));
     }
+    if r.is_end() {
+        return Err(r.error(ParseErrorKind::Incomplete));
+    }
     base64::engine::general_purpose::STANDARD
         .decode(&r.rest_from(start)[..r.pos - start])
         .map(Bytes::from)

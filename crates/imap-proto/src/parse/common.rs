@@ -111,6 +111,7 @@ fn digits(r: &mut Reader<'_>, count: usize) -> PResult<u32> {
                 value = value * 10 + u32::from(b - b'0');
                 r.pos += 1;
             }
+            None => return Err(r.error(ParseErrorKind::Incomplete)),
             _ => return Err(r.error(ParseErrorKind::DateTime)),
         }
     }
@@ -149,7 +150,13 @@ pub(crate) fn date(r: &mut Reader<'_>) -> PResult<Date> {
 pub(crate) fn date_time(r: &mut Reader<'_>) -> PResult<DateTime> {
     r.byte(b'"', "date-time")?;
     let start = r.pos;
-    let day = if r.eat(b' ') { digits(r, 1)? } else { digits(r, 2)? };
+    // `date-day-fixed` is SP DIGIT or 2DIGIT; a bare single digit is common in
+    // client APPENDs and unambiguous, so it is accepted too.
+    let day = if r.eat(b' ') || r.peek_at(1) == Some(b'-') {
+        digits(r, 1)?
+    } else {
+        digits(r, 2)?
+    };
     r.byte(b'-', "-")?;
     let month = month(r)?;
     r.byte(b'-', "-")?;
@@ -164,6 +171,7 @@ pub(crate) fn date_time(r: &mut Reader<'_>) -> PResult<DateTime> {
     let sign: i16 = match r.peek() {
         Some(b'+') => 1,
         Some(b'-') => -1,
+        None => return Err(r.error(ParseErrorKind::Incomplete)),
         _ => return Err(r.error(ParseErrorKind::DateTime)),
     };
     r.pos += 1;

@@ -14,10 +14,10 @@ fn part_numbers(r: &mut Reader<'_>) -> PResult<Vec<NonZeroU32>> {
     let mut part = Vec::new();
     while r.peek().is_some_and(|b| b.is_ascii_digit()) {
         part.push(r.nz_number()?);
-        if r.peek() == Some(b'.') && r.peek_at(1).is_some_and(|b| b.is_ascii_digit()) {
-            r.pos += 1;
-        } else {
-            break;
+        match (r.peek(), r.peek_at(1)) {
+            (Some(b'.'), None) => return Err(r.error(ParseErrorKind::Incomplete)),
+            (Some(b'.'), Some(b'0'..=b'9')) => r.pos += 1,
+            _ => break,
         }
     }
     Ok(part)

@@ -126,7 +126,9 @@ fn run<T>(
             value,
             len: reader.pos,
         }),
-        Err(error) if error.kind == ParseErrorKind::Incomplete => Ok(Status::Incomplete),
+        Err(error) if error.kind == ParseErrorKind::Incomplete || reader.hit_end() => {
+            Ok(Status::Incomplete)
+        }
         Err(error) => Err(error),
     }
 }

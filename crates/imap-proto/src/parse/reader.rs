@@ -40,6 +40,9 @@ pub(crate) struct Reader<'a> {
     pub(crate) pos: usize,
     pub(crate) options: &'a ParseOptions,
     depth: u16,
+    /// Set when a look-ahead ran into the end of the input: an error after that may
+    /// only mean the message is not complete yet.
+    hit_end: std::cell::Cell<bool>,
 }
 
 impl<'a> Reader<'a> {
@@ -50,6 +53,7 @@ impl<'a> Reader<'a> {
             pos: 0,
             options,
             depth: 0,
+            hit_end: std::cell::Cell::new(false),
         }
     }
 
@@ -78,11 +82,24 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn peek(&self) -> Option<u8> {
-        self.buf.get(self.pos).copied()
+        let byte = self.buf.get(self.pos).copied();
+        if byte.is_none() {
+            self.hit_end.set(true);
+        }
+        byte
     }
 
     pub(crate) fn peek_at(&self, offset: usize) -> Option<u8> {
-        self.buf.get(self.pos + offset).copied()
+        let byte = self.buf.get(self.pos + offset).copied();
+        if byte.is_none() {
+            self.hit_end.set(true);
+        }
+        byte
+    }
+
+    /// Whether parsing looked past the end of the input.
+    pub(crate) fn hit_end(&self) -> bool {
+        self.hit_end.get()
     }
 
     pub(crate) fn enter(&mut self) -> PResult<()> {
@@ -189,7 +206,18 @@ impl<'a> Reader<'a> {
     /// Consumes `keyword` (case-insensitive) when it is the next whole token.
     pub(crate) fn keyword(&mut self, keyword: &[u8]) -> bool {
         let end = self.pos + keyword.len();
-        if end > self.buf.len() || !self.buf[self.pos..end].eq_ignore_ascii_case(keyword) {
+        if end > self.buf.len() {
+            let rest = &self.buf[self.pos..];
+            if keyword[..rest.len()].eq_ignore_ascii_case(rest) {
+                self.hit_end.set(true);
+            }
+            return false;
+        }
+        if !self.buf[self.pos..end].eq_ignore_ascii_case(keyword) {
+            return false;
+        }
+        if end == self.buf.len() {
+            self.hit_end.set(true);
             return false;
         }
         if self.buf.get(end).is_some_and(|&b| ATOM[b as usize]) {

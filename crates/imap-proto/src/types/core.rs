@@ -62,6 +62,7 @@ macro_rules! bytes_newtype_common {
             }
 
             /// Builds the value from bytes already known to be valid (parser use).
+            #[allow(dead_code, reason = "not every newtype is built by the parser")]
             pub(crate) fn unchecked(bytes: Bytes) -> Self {
                 Self(bytes)
             }

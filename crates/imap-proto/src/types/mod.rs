@@ -39,7 +39,6 @@ pub use response::{Continuation, Data, Response, StatusKind, StatusResponse};
 pub use search::{ESearchItem, SearchKey, SearchReturn, SortCriterion, SortKey, Thread};
 pub use sequence::{SeqItem, SeqNumber, SequenceSet, Uid};
 
-pub(crate) use capability::parse_u64;
 pub(crate) use code::PLAIN_CODES;
 pub(crate) use core::{is_astring_char, is_atom_char};
 pub(crate) use datetime::MONTHS;
