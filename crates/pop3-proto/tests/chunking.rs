@@ -7,6 +7,7 @@ mod common;
 
 use std::time::Instant;
 
+use common::start;
 use common::{Mailbox, Pair};
 use pop3_proto::client::{self, Client};
 use pop3_proto::server::{self, Server};
@@ -27,7 +28,7 @@ TOP 2 1\r\nDELE 1\r\nBOGUS\r\nRETR 3\r\nLIST 1\r\nRETR 2\r\nRSET\r\nDELE 3\r\nQU
 
 /// Feeds `input` to a server in the given pieces; returns its output and events.
 fn run_server(pieces: &[&[u8]]) -> (Vec<u8>, Vec<server::Event>) {
-    let now = Instant::now();
+    let now = start();
     let mut mailbox = Mailbox::new("alice", "secret", messages());
     mailbox.chunk = 5;
     let mut server = Server::new(now, server::Config::default());
@@ -94,7 +95,7 @@ fn queue_client(client: &mut Client, now: Instant) {
 }
 
 fn run_client(pieces: &[&[u8]]) -> Vec<client::Event> {
-    let now = Instant::now();
+    let now = start();
     let mut client = Client::new(now, client::Config::default());
     queue_client(&mut client, now);
     let mut events = Vec::new();

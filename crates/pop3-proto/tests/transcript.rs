@@ -3,9 +3,8 @@
 
 mod common;
 
-use std::time::Instant;
-
 use common::Mailbox;
+use common::start;
 use pop3_proto::client::{self, Client};
 use pop3_proto::server::{self, Server};
 use pop3_proto::types::{MaildropStat, MessageNumber};
@@ -77,7 +76,7 @@ fn replay_server(chunk: usize) {
         [120, 200]
     );
     let mut mailbox = Mailbox::new("mrose", "tanstaaf", messages);
-    let now = Instant::now();
+    let now = start();
     let mut config = server::Config::default();
     config.apop_timestamp = Some("<1896.697170952@dbc.mtview.ca.us>".into());
     let mut server = Server::new(now, config);
@@ -120,7 +119,7 @@ fn server_replays_rfc1939_section10_byte_by_byte() {
 }
 
 fn replay_client(chunk: usize) {
-    let now = Instant::now();
+    let now = start();
     let mut client = Client::new(now, client::Config::default());
     let mut sent = Vec::new();
     let mut events = Vec::new();

@@ -4,6 +4,15 @@ use std::time::{Duration, Instant};
 
 use super::*;
 
+/// The origin of the virtual clock: the only clock read in tests.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "tests need one origin for their virtual clock"
+)]
+fn start() -> Instant {
+    Instant::now()
+}
+
 struct Harness {
     client: Client,
     now: Instant,
@@ -15,7 +24,7 @@ fn msg(n: u32) -> MessageNumber {
 
 impl Harness {
     fn new(config: Config) -> Self {
-        let now = Instant::now();
+        let now = start();
         Self {
             client: Client::new(now, config),
             now,

@@ -113,6 +113,15 @@ impl Mailbox {
     }
 }
 
+/// The origin of the virtual clock: the only clock read in tests.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "tests need one origin for their virtual clock"
+)]
+pub fn start() -> Instant {
+    Instant::now()
+}
+
 /// A client and a server wired back to back on a virtual clock.
 #[derive(Debug)]
 pub struct Pair {
@@ -129,7 +138,7 @@ pub struct Pair {
 
 impl Pair {
     pub fn new(client: client::Config, server: server::Config, mailbox: Mailbox) -> Self {
-        let now = Instant::now();
+        let now = start();
         Self {
             client: Client::new(now, client),
             server: Server::new(now, server),
