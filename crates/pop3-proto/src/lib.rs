@@ -96,6 +96,8 @@
 
 pub mod auth;
 pub mod client;
+#[cfg(feature = "codec")]
+pub mod codec;
 pub mod encode;
 pub mod error;
 pub mod framing;
