@@ -223,7 +223,7 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem) {
             }
         }
         FetchItem::Other { name, value } => {
-            w.raw(name.as_bytes());
+            w.raw(name);
             w.sp();
             w.raw(value);
         }

@@ -24,7 +24,9 @@
 //! assert!(fragments[0].awaits_continuation);
 //! assert_eq!(&fragments[1].data[..], "p\u{e4}ss\r\n".as_bytes());
 //!
-//! let rev2 = Encoder::new(PeerCapabilities { utf8: true, ..PeerCapabilities::default() });
+//! let mut caps = PeerCapabilities::default();
+//! caps.utf8 = true; // IMAP4rev2, or UTF8=ACCEPT enabled
+//! let rev2 = Encoder::new(caps);
 //! assert_eq!(&rev2.command(&login).to_bytes()[..], "a1 LOGIN joe \"p\u{e4}ss\"\r\n".as_bytes());
 //! ```
 

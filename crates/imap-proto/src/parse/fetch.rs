@@ -7,7 +7,7 @@ use super::common::{date_time, flag_list, objectid, objectid_paren};
 use super::reader::{PResult, Reader};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::types::{
-    Atom, FetchAttribute, FetchAttributes, FetchItem, Partial, Section, SectionText,
+    FetchAttribute, FetchAttributes, FetchItem, Partial, Section, SectionText,
 };
 
 fn part_numbers(r: &mut Reader<'_>) -> PResult<Vec<NonZeroU32>> {
@@ -266,10 +266,7 @@ fn other_item(r: &mut Reader<'_>, start: usize) -> PResult<FetchItem> {
             r.byte(b'>', ">")?;
         }
     }
-    let name = Atom::unchecked(r.slice(start, r.pos));
-    if name.as_bytes().iter().any(|&b| !crate::types::is_atom_char(b) && b != b']') {
-        return Err(ParseError::new(ParseErrorKind::Expected("fetch item"), start));
-    }
+    let name = r.slice(start, r.pos);
     r.sp()?;
     let value = r.skip_value()?;
     Ok(FetchItem::Other { name, value })

@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 use bytes::Bytes;
 
 use super::body::{BodyStructure, Envelope};
-use super::core::{AString, Atom, IString};
+use super::core::{AString, IString};
 use super::datetime::DateTime;
 use super::flag::Flag;
 
@@ -174,8 +174,8 @@ pub enum FetchItem {
     /// An item this crate does not know: its name (with any `[...]` section) and the
     /// raw bytes of its value.
     Other {
-        /// The item name as written, e.g. `X-GM-LABELS`.
-        name: Atom,
+        /// The item name as written, with any `[...]` and `<...>`, e.g. `X-GM-LABELS`.
+        name: Bytes,
         /// Raw value bytes.
         value: Bytes,
     },
