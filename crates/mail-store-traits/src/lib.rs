@@ -68,6 +68,8 @@ mod store;
 mod types;
 mod uid_set;
 
+#[cfg(feature = "maildir")]
+pub mod maildir;
 #[cfg(feature = "memory")]
 pub mod memory;
 #[cfg(feature = "testing")]
