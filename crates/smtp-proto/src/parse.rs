@@ -354,9 +354,10 @@ fn path<'a>(line: &Bytes, i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut> {
             return Err(verify_err(i));
         }
         if let Some(rest) = strip_prefix_ci(i, b"postmaster").filter(|r| r.first() != Some(&b'@'))
-            && (rest.is_empty() || rest[0] == b' ') {
-                return Ok((rest, PathOut::Postmaster));
-            }
+            && (rest.is_empty() || rest[0] == b' ')
+        {
+            return Ok((rest, PathOut::Postmaster));
+        }
         let (rest, m) = mailbox(line, i, opts.long_local_part)?;
         return Ok((rest, PathOut::Mailbox(m)));
     }
@@ -464,16 +465,18 @@ pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseE
                 | V_AUTH
                 | V_ETRN
         );
-        if known && !l.is_ascii()
-            && let Err(e) = std::str::from_utf8(l) {
-                let kind = match code {
-                    V_MAIL | V_RCPT if !opts.smtputf8 => K::Utf8WithoutSmtpUtf8,
-                    V_MAIL => K::InvalidSender,
-                    V_RCPT => K::InvalidRecipient,
-                    _ => K::Syntax,
-                };
-                return Err(ParseError::new(kind, e.valid_up_to()));
-            }
+        if known
+            && !l.is_ascii()
+            && let Err(e) = std::str::from_utf8(l)
+        {
+            let kind = match code {
+                V_MAIL | V_RCPT if !opts.smtputf8 => K::Utf8WithoutSmtpUtf8,
+                V_MAIL => K::InvalidSender,
+                V_RCPT => K::InvalidRecipient,
+                _ => K::Syntax,
+            };
+            return Err(ParseError::new(kind, e.valid_up_to()));
+        }
         match code {
             V_MAIL => return p.mail(args),
             V_RCPT => return p.rcpt(args),
@@ -608,9 +611,10 @@ impl CmdParser<'_> {
         let utf8 = params.smtputf8 || self.opts.smtputf8;
         if !utf8 {
             if let ReversePath::Mailbox(m) = &from
-                && m.is_utf8() {
-                    return Err(self.err(K::Utf8WithoutSmtpUtf8, a));
-                }
+                && m.is_utf8()
+            {
+                return Err(self.err(K::Utf8WithoutSmtpUtf8, a));
+            }
             if let Some(at) = non_ascii_param {
                 return Err(ParseError::new(K::InvalidParameter, at));
             }
@@ -1352,10 +1356,9 @@ pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
     if reply.code() != ReplyCode::OK {
         return Err(ParseError::new(K::UnexpectedReply, 0));
     }
-    let mut lines = reply.lines().iter();
+    let mut lines = reply.lines().iter().map(line_text);
     let mut resp = EhloResponse::default();
-    if let Some(first) = lines.next() {
-        let t = lossy_text(first.text_bytes());
+    if let Some(t) = lines.next() {
         let s = t.as_bytes();
         match memchr::memchr(b' ', s) {
             Some(sp) => {
@@ -1365,10 +1368,18 @@ pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
             None => resp.domain = t,
         }
     }
-    resp.capabilities = lines
-        .map(|l| capability(lossy_text(l.text_bytes())))
-        .collect();
+    resp.capabilities = lines.map(capability).collect();
     Ok(resp)
+}
+
+/// A reply line's text with an enhanced code that the reply parser took off put back (an
+/// EHLO line has none; `250 2.0.0` there would be a host called `2.0.0`).
+fn line_text(l: &ReplyLine) -> Text {
+    match l.enhanced {
+        None => lossy_text(l.text_bytes()),
+        Some(e) if l.text().is_empty() => Text::from(e.to_string()),
+        Some(e) => Text::from(format!("{e} {}", l.text_lossy())),
+    }
 }
 
 fn lossy_text(b: Bytes) -> Text {
