@@ -3,6 +3,7 @@
 //! This crate performs no I/O and never reads the clock: bytes and `now` go in; bytes, events and
 //! deadlines come out.
 
+pub mod client;
 pub mod encode;
 pub mod error;
 pub mod framing;

@@ -1,0 +1,261 @@
+//! What the client session reports: events, transaction outcomes, why it ended, its state.
+
+use crate::ParseError;
+use crate::session::RequestId;
+use crate::types::{ForwardPath, MailParameters, RcptParameters, Reply, ReversePath, Secret};
+
+/// A mail transaction to send: the envelope (RFC 5321 §3.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Envelope {
+    /// The sender (`<>` for bounces).
+    pub reverse_path: ReversePath,
+    /// MAIL parameters (SIZE, BODY, SMTPUTF8, DSN RET/ENVID, ...).
+    pub parameters: MailParameters,
+    /// Recipients with their RCPT parameters (DSN NOTIFY/ORCPT, ...), in order.
+    pub recipients: Vec<(ForwardPath, RcptParameters)>,
+}
+
+impl Envelope {
+    /// An envelope without parameters.
+    #[must_use]
+    pub fn new(reverse_path: ReversePath, recipients: Vec<ForwardPath>) -> Self {
+        Self {
+            reverse_path,
+            parameters: MailParameters::default(),
+            recipients: recipients
+                .into_iter()
+                .map(|r| (r, RcptParameters::default()))
+                .collect(),
+        }
+    }
+}
+
+/// What happened to one recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecipientOutcome {
+    /// The recipient.
+    pub forward_path: ForwardPath,
+    /// The reply to its RCPT (`None` if RCPT was never sent, e.g. MAIL failed without
+    /// pipelining).
+    pub rcpt: Option<Reply>,
+    /// The reply about the message for this recipient: the reply after the content (SMTP: the
+    /// same for every accepted recipient; LMTP: this recipient's own). `None` when the
+    /// recipient was refused or no content was sent.
+    pub data: Option<Reply>,
+}
+
+impl RecipientOutcome {
+    /// The reply that decides this recipient: the data reply when there is one, else the RCPT
+    /// reply.
+    #[must_use]
+    pub fn final_reply(&self) -> Option<&Reply> {
+        self.data.as_ref().or(self.rcpt.as_ref())
+    }
+
+    /// True when the message was accepted for this recipient.
+    #[must_use]
+    pub fn is_delivered(&self) -> bool {
+        self.data.as_ref().is_some_and(Reply::is_positive)
+    }
+}
+
+/// The result of a mail transaction, per recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TransactionOutcome {
+    /// The reply to MAIL.
+    pub mail: Option<Reply>,
+    /// One entry per recipient, in envelope order.
+    pub recipients: Vec<RecipientOutcome>,
+    /// The reply to DATA (`354`, or its refusal), or to the first refused BDAT chunk.
+    pub data_start: Option<Reply>,
+}
+
+impl TransactionOutcome {
+    /// True when every recipient got the message.
+    #[must_use]
+    pub fn all_delivered(&self) -> bool {
+        !self.recipients.is_empty() && self.recipients.iter().all(RecipientOutcome::is_delivered)
+    }
+}
+
+/// Credentials for AUTH (RFC 4954).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// PLAIN (RFC 4616).
+    Plain {
+        /// Identity to act as (usually `None`).
+        authzid: Option<String>,
+        /// User name.
+        username: String,
+        /// Password.
+        password: Secret,
+    },
+    /// LOGIN (user name and password after two `334` prompts).
+    Login {
+        /// User name.
+        username: String,
+        /// Password.
+        password: Secret,
+    },
+    /// XOAUTH2 (Google, Microsoft).
+    XOAuth2 {
+        /// User (mail address).
+        username: String,
+        /// OAuth 2 access token.
+        token: Secret,
+    },
+    /// OAUTHBEARER (RFC 7628).
+    OAuthBearer {
+        /// User (mail address), sent as the GS2 authzid.
+        username: String,
+        /// OAuth 2 access token.
+        token: Secret,
+    },
+}
+
+/// Something the client session reports, in the order it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// The server's `220` greeting arrived; the session sends EHLO (LHLO) by itself.
+    GreetingReceived {
+        /// The greeting.
+        reply: Reply,
+    },
+    /// EHLO (or the HELO fallback, or LHLO) was accepted; [`Client::capabilities`](super::Client::capabilities)
+    /// is up to date and the session is ready for commands. Comes again after STARTTLS.
+    HelloCompleted {
+        /// The server's reply.
+        reply: Reply,
+    },
+    /// The server accepted STARTTLS: run the TLS handshake on the connection, then call
+    /// [`Client::handle_tls_established`](super::Client::handle_tls_established).
+    TlsUpgradeReady,
+    /// Bytes the server sent after its `220` to STARTTLS and before the handshake were thrown
+    /// away (the response injection class of bug).
+    PlaintextDiscarded {
+        /// How many octets.
+        len: usize,
+    },
+    /// The final reply to a command sent with [`Client::send`](super::Client::send),
+    /// [`Client::auth`](super::Client::auth) or a refused [`Client::starttls`](super::Client::starttls).
+    ReplyReceived {
+        /// The request.
+        id: RequestId,
+        /// The reply.
+        reply: Reply,
+    },
+    /// The server is ready for the message content of a transaction started with
+    /// [`Client::send_mail`](super::Client::send_mail): call
+    /// [`Client::send_data`](super::Client::send_data) and then
+    /// [`Client::finish_data`](super::Client::finish_data).
+    DataRequested {
+        /// The transaction.
+        id: RequestId,
+    },
+    /// A transaction ended; the outcome has one result per recipient.
+    TransactionCompleted {
+        /// The transaction.
+        id: RequestId,
+        /// What happened.
+        outcome: TransactionOutcome,
+    },
+    /// The session ended. Write out [`Client::poll_transmit`](super::Client::poll_transmit)
+    /// (it may hold a QUIT) and close the connection.
+    Closed {
+        /// Why.
+        reason: Error,
+    },
+}
+
+/// Which wait timed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutPhase {
+    /// The greeting.
+    Greeting,
+    /// The MAIL reply.
+    Mail,
+    /// A RCPT reply.
+    Rcpt,
+    /// The `354` to DATA.
+    DataInitiation,
+    /// The reply after the content.
+    DataTermination,
+    /// Another reply.
+    Command,
+}
+
+/// Why a client session ended.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// QUIT was sent and answered (or the server closed after it). The clean end.
+    #[error("session ended with QUIT")]
+    Quit,
+    /// The greeting was not `220` (e.g. `554`, RFC 5321 §3.1).
+    #[error("the server refused service: {reply}")]
+    GreetingRefused {
+        /// The greeting.
+        reply: Reply,
+    },
+    /// EHLO and the HELO fallback (or LHLO) were refused.
+    #[error("the server refused HELO/EHLO: {reply}")]
+    HelloRejected {
+        /// The last refusal.
+        reply: Reply,
+    },
+    /// The server said `421`: it is closing the connection (RFC 5321 §3.8). Requests still
+    /// outstanding are abandoned.
+    #[error("the server is closing the connection: {reply}")]
+    ServiceNotAvailable {
+        /// The 421 reply.
+        reply: Reply,
+    },
+    /// The server sent bytes that are not a valid reply.
+    #[error("malformed reply: {0}")]
+    Protocol(#[source] ParseError),
+    /// The server sent a reply nobody asked for, or a kind of reply that makes no sense at
+    /// that point (a `334` outside AUTH, a `354` outside DATA).
+    #[error("unexpected reply: {reply}")]
+    UnexpectedReply {
+        /// The reply.
+        reply: Reply,
+    },
+    /// A reply did not come in time (RFC 5321 §4.5.3.2).
+    #[error("timeout waiting for the {phase:?} reply")]
+    Timeout {
+        /// The wait.
+        phase: TimeoutPhase,
+    },
+    /// The server closed the connection.
+    #[error("the server closed the connection")]
+    PeerClosed,
+    /// The application closed the session with [`Client::close`](super::Client::close).
+    #[error("closed by the application")]
+    Shutdown,
+}
+
+/// Where the client session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum State {
+    /// Waiting for the greeting.
+    Greeting,
+    /// EHLO/HELO/LHLO sent, waiting for the reply.
+    Hello,
+    /// Ready for a command.
+    Ready,
+    /// A command (generic, AUTH or STARTTLS) is waiting for its reply.
+    Busy,
+    /// STARTTLS accepted: the handshake is running.
+    TlsHandshake,
+    /// A mail transaction is in progress.
+    Transaction,
+    /// Ended.
+    Closed,
+}

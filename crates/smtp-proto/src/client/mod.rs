@@ -1,0 +1,1015 @@
+//! The SMTP/LMTP client session (RFC 5321, RFC 2033).
+//!
+//! A [`Client`] waits for the greeting, sends EHLO (LHLO) by itself with a HELO fallback, and
+//! then runs one operation at a time for the application: [`Client::starttls`],
+//! [`Client::auth`], a mail transaction ([`Client::send_mail`] or [`Client::send_message`]),
+//! a plain command ([`Client::send`]) or [`Client::quit`]. Inside a transaction it pipelines
+//! the envelope when the server offers PIPELINING (RFC 2920), dot-stuffs DATA content, uses
+//! BDAT when asked and offered (RFC 3030), and reports one result per recipient, also for LMTP.
+
+mod config;
+mod event;
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+pub use self::config::{Config, Timeouts};
+pub use self::event::{
+    Credentials, Envelope, Error, Event, RecipientOutcome, State, TimeoutPhase,
+    TransactionOutcome,
+};
+pub use crate::session::{ApiMisuse, RequestId};
+
+use crate::framing::{DotStuffer, ReplyReader};
+use crate::session::{Clock, IdAllocator};
+use crate::types::{
+    AuthMechanism, Body, Command, EhloResponse, Reply, ReplyCode, SaslResponse, Secret,
+};
+use crate::{encode, parse};
+
+/// What to send on the next `334` of an AUTH exchange.
+#[derive(Debug)]
+enum AuthNext {
+    /// Send this response.
+    Respond(Secret),
+    /// LOGIN: send the user name, then the password.
+    LoginUser(Secret, Secret),
+    /// XOAUTH2/OAUTHBEARER: a `334` now carries an error; answer with an empty line.
+    AckError,
+    /// Nothing left to say: cancel with `*`.
+    Cancel,
+}
+
+/// A reply the session waits for, in wire order.
+#[derive(Debug)]
+enum Expect {
+    Greeting,
+    Ehlo,
+    Helo,
+    StartTls { id: RequestId },
+    Auth { id: RequestId, next: AuthNext },
+    Mail,
+    Rcpt { index: usize },
+    Data,
+    /// Replies after the content: 1 for SMTP, one per accepted recipient for LMTP.
+    DataEnd { remaining: usize },
+    Bdat,
+    /// RSET: `Some(id)` when the application asked for it, `None` when the session sends it to
+    /// clean up after a failed transaction (the transaction completes with its reply).
+    Rset { id: Option<RequestId> },
+    Quit,
+    Generic { id: RequestId },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Envelope commands in flight.
+    Envelope,
+    /// The server waits for content from the application.
+    Sending,
+    /// Content sent, waiting for the final reply(ies).
+    Final,
+    /// Cleaning up with RSET before reporting.
+    Resetting,
+}
+
+#[derive(Debug)]
+struct Transaction {
+    id: RequestId,
+    outcome: TransactionOutcome,
+    rcpt_parameters: Vec<crate::types::RcptParameters>,
+    pipelined: bool,
+    bdat: bool,
+    phase: Phase,
+    stuffer: DotStuffer,
+    /// The whole body, for [`Client::send_message`].
+    body: Option<Bytes>,
+    /// The first refused BDAT chunk's reply.
+    chunk_failure: Option<Reply>,
+    /// DATA got 354 although no recipient was accepted: the content sent was empty and the
+    /// reply after it is not the message's.
+    abandoned: bool,
+    /// LMTP: next accepted recipient to attribute a reply to.
+    lmtp_next: usize,
+}
+
+impl Transaction {
+    fn accepted(&self) -> usize {
+        self.outcome
+            .recipients
+            .iter()
+            .filter(|r| r.rcpt.as_ref().is_some_and(Reply::is_positive))
+            .count()
+    }
+
+    fn mail_accepted(&self) -> bool {
+        self.outcome.mail.as_ref().is_some_and(Reply::is_positive)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Running,
+    TlsHandshake,
+    Closed,
+}
+
+/// An SMTP or LMTP client session. See the [module docs](self) and the
+/// [crate docs](crate#driving-a-session).
+#[derive(Debug)]
+pub struct Client {
+    config: Config,
+    clock: Clock,
+    ids: IdAllocator,
+    rbuf: BytesMut,
+    reader: ReplyReader,
+    out: BytesMut,
+    events: VecDeque<Event>,
+    expects: VecDeque<Expect>,
+    mode: Mode,
+    capabilities: Option<EhloResponse>,
+    tls: bool,
+    authenticated: bool,
+    txn: Option<Transaction>,
+    quit_sent: bool,
+    waiting_since: Instant,
+}
+
+impl Client {
+    /// Creates a session for a new connection; it waits for the server's greeting.
+    #[must_use]
+    pub fn new(config: Config, now: Instant) -> Self {
+        let reader = ReplyReader::new(config.reply_options);
+        let mut expects = VecDeque::new();
+        expects.push_back(Expect::Greeting);
+        Self {
+            config,
+            clock: Clock::new(now),
+            ids: IdAllocator::default(),
+            rbuf: BytesMut::new(),
+            reader,
+            out: BytesMut::new(),
+            events: VecDeque::new(),
+            expects,
+            mode: Mode::Running,
+            capabilities: None,
+            tls: false,
+            authenticated: false,
+            txn: None,
+            quit_sent: false,
+            waiting_since: now,
+        }
+    }
+
+    /// Marks the connection as already protected by TLS (implicit TLS, RFC 8314). Call it
+    /// right after [`Client::new`].
+    pub fn set_implicit_tls(&mut self) {
+        self.tls = true;
+    }
+
+    // ------------------------------------------------------------------------------------
+    // inputs
+    // ------------------------------------------------------------------------------------
+
+    /// Feeds bytes received from the server. Bad bytes end the session with
+    /// [`Error::Protocol`]; they never come back as an `Err`.
+    pub fn handle_input(&mut self, now: Instant, data: &[u8]) {
+        let now = self.clock.observe(now);
+        match self.mode {
+            Mode::Closed => return,
+            Mode::TlsHandshake => {
+                if !data.is_empty() {
+                    self.events.push_back(Event::PlaintextDiscarded { len: data.len() });
+                }
+                return;
+            }
+            Mode::Running => {}
+        }
+        self.rbuf.extend_from_slice(data);
+        while self.mode == Mode::Running {
+            match self.reader.read_reply(&mut self.rbuf) {
+                Ok(Some(reply)) => {
+                    self.waiting_since = now;
+                    self.on_reply(reply);
+                }
+                Ok(None) => break,
+                Err(e) => self.close_with(Error::Protocol(e)),
+            }
+        }
+        if self.mode == Mode::TlsHandshake && !self.rbuf.is_empty() {
+            // Bytes after the 220 to STARTTLS arrived in clear text: never trust them.
+            let len = self.rbuf.len();
+            self.rbuf.clear();
+            self.events.push_back(Event::PlaintextDiscarded { len });
+        }
+    }
+
+    /// Tells the session that the time from [`Client::poll_timeout`] has come; a reply that
+    /// is overdue ends the session with [`Error::Timeout`].
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let now = self.clock.observe(now);
+        if let Some(deadline) = self.poll_timeout() {
+            if now >= deadline {
+                let phase = self.timeout_phase();
+                self.close_with(Error::Timeout { phase });
+            }
+        }
+    }
+
+    /// Tells the session that the server closed the connection.
+    pub fn handle_eof(&mut self, now: Instant) {
+        let _ = self.clock.observe(now);
+        if self.mode == Mode::Closed {
+            return;
+        }
+        let reason = if self.quit_sent {
+            Error::Quit
+        } else {
+            Error::PeerClosed
+        };
+        self.close_with(reason);
+    }
+
+    /// Tells the session that the TLS handshake after STARTTLS completed: it forgets the
+    /// capabilities and sends EHLO (LHLO) again (RFC 3207 §4.2).
+    pub fn handle_tls_established(&mut self, now: Instant) {
+        let now = self.clock.observe(now);
+        self.tls = true;
+        if self.mode == Mode::TlsHandshake {
+            self.mode = Mode::Running;
+            self.rbuf.clear();
+            self.capabilities = None;
+            self.authenticated = false;
+            self.waiting_since = now;
+            self.send_hello(true);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------
+    // commands
+    // ------------------------------------------------------------------------------------
+
+    fn check_ready(&self) -> Result<(), ApiMisuse> {
+        match self.mode {
+            Mode::Closed => Err(ApiMisuse::Closed),
+            Mode::TlsHandshake => Err(ApiMisuse::WrongState("the TLS handshake is running")),
+            Mode::Running if self.capabilities.is_none() => {
+                Err(ApiMisuse::WrongState("wait for HelloCompleted"))
+            }
+            Mode::Running if !self.expects.is_empty() || self.txn.is_some() => Err(
+                ApiMisuse::WrongState("another operation is in progress"),
+            ),
+            Mode::Running => Ok(()),
+        }
+    }
+
+    fn caps(&self) -> &EhloResponse {
+        static EMPTY: std::sync::OnceLock<EhloResponse> = std::sync::OnceLock::new();
+        self.capabilities
+            .as_ref()
+            .unwrap_or_else(|| EMPTY.get_or_init(EhloResponse::default))
+    }
+
+    fn write_command(&mut self, command: &Command) {
+        encode::command(command, &mut self.out);
+    }
+
+    /// Sends a command that needs no special handling: NOOP, RSET, VRFY, EXPN, HELP, ETRN or
+    /// an unknown verb. Its reply comes as [`Event::ReplyReceived`].
+    ///
+    /// # Errors
+    ///
+    /// [`ApiMisuse::WrongState`] unless the session is [`State::Ready`];
+    /// [`ApiMisuse::InvalidArgument`] for commands that have their own method (HELO, MAIL, DATA,
+    /// AUTH, STARTTLS, QUIT, ...).
+    pub fn send(&mut self, now: Instant, command: Command) -> Result<RequestId, ApiMisuse> {
+        let now = self.clock.observe(now);
+        self.check_ready()?;
+        let rset = matches!(command, Command::Rset);
+        match command {
+            Command::Noop { .. }
+            | Command::Rset
+            | Command::Vrfy { .. }
+            | Command::Expn { .. }
+            | Command::Help { .. }
+            | Command::Etrn { .. }
+            | Command::Unknown { .. } => {}
+            _ => {
+                return Err(ApiMisuse::InvalidArgument(
+                    "this command has its own method (ehlo, send_mail, auth, starttls, quit)",
+                ));
+            }
+        }
+        let id = self.ids.next_id();
+        self.write_command(&command);
+        self.expects.push_back(if rset {
+            Expect::Rset { id: Some(id) }
+        } else {
+            Expect::Generic { id }
+        });
+        self.waiting_since = now;
+        Ok(id)
+    }
+
+    /// Sends STARTTLS (RFC 3207). On `220` the session emits [`Event::TlsUpgradeReady`];
+    /// a refusal comes as [`Event::ReplyReceived`].
+    ///
+    /// # Errors
+    ///
+    /// [`ApiMisuse::NotOffered`] if the server does not offer STARTTLS or TLS is active;
+    /// [`ApiMisuse::WrongState`] unless ready.
+    pub fn starttls(&mut self, now: Instant) -> Result<RequestId, ApiMisuse> {
+        let now = self.clock.observe(now);
+        self.check_ready()?;
+        if self.tls || !self.caps().starttls() {
+            return Err(ApiMisuse::NotOffered("STARTTLS"));
+        }
+        let id = self.ids.next_id();
+        self.write_command(&Command::StartTls);
+        self.expects.push_back(Expect::StartTls { id });
+        self.waiting_since = now;
+        Ok(id)
+    }
+
+    /// Authenticates (RFC 4954). The initial response is sent on the AUTH line when the line
+    /// fits [`Config::max_initial_response_line`] (SASL-IR), otherwise after the `334`. The
+    /// final reply comes as [`Event::ReplyReceived`]; [`Client::is_authenticated`] tells the
+    /// result.
+    ///
+    /// # Errors
+    ///
+    /// [`ApiMisuse::NotOffered`] if the server does not offer the mechanism;
+    /// [`ApiMisuse::WrongState`] unless ready.
+    pub fn auth(&mut self, now: Instant, credentials: Credentials) -> Result<RequestId, ApiMisuse> {
+        let now = self.clock.observe(now);
+        self.check_ready()?;
+        let (mechanism, initial, next) = match credentials {
+            Credentials::Plain {
+                authzid,
+                username,
+                password,
+            } => {
+                let mut v = Vec::new();
+                v.extend_from_slice(authzid.unwrap_or_default().as_bytes());
+                v.push(0);
+                v.extend_from_slice(username.as_bytes());
+                v.push(0);
+                v.extend_from_slice(password.expose());
+                (AuthMechanism::Plain, Some(Secret::from(v)), AuthNext::Cancel)
+            }
+            Credentials::Login { username, password } => (
+                AuthMechanism::Login,
+                None,
+                AuthNext::LoginUser(Secret::from(username), password),
+            ),
+            Credentials::XOAuth2 { username, token } => {
+                let mut v = format!("user={username}\x01auth=Bearer ").into_bytes();
+                v.extend_from_slice(token.expose());
+                v.extend_from_slice(b"\x01\x01");
+                (AuthMechanism::XOAuth2, Some(Secret::from(v)), AuthNext::AckError)
+            }
+            Credentials::OAuthBearer { username, token } => {
+                let mut v = format!("n,a={username},\x01auth=Bearer ").into_bytes();
+                v.extend_from_slice(token.expose());
+                v.extend_from_slice(b"\x01\x01");
+                (AuthMechanism::OAuthBearer, Some(Secret::from(v)), AuthNext::AckError)
+            }
+        };
+        if !self.caps().auth_mechanisms().contains(&mechanism) {
+            return Err(ApiMisuse::NotOffered("this AUTH mechanism"));
+        }
+        let id = self.ids.next_id();
+        let next = match initial {
+            Some(ir) => {
+                // "AUTH " + mechanism + " " + base64 + CRLF
+                let len = 5 + mechanism.as_str().len() + 1 + (ir.expose().len() + 2) / 3 * 4 + 2;
+                if len <= self.config.max_initial_response_line {
+                    self.write_command(&Command::Auth {
+                        mechanism,
+                        initial_response: Some(ir),
+                    });
+                    next
+                } else {
+                    self.write_command(&Command::Auth {
+                        mechanism,
+                        initial_response: None,
+                    });
+                    AuthNext::Respond(ir)
+                }
+            }
+            None => {
+                self.write_command(&Command::Auth {
+                    mechanism,
+                    initial_response: None,
+                });
+                next
+            }
+        };
+        self.expects.push_back(Expect::Auth { id, next });
+        self.waiting_since = now;
+        Ok(id)
+    }
+
+    /// Starts a mail transaction whose content the application streams: after
+    /// [`Event::DataRequested`], call [`Client::send_data`] any number of times and then
+    /// [`Client::finish_data`]. The result comes as [`Event::TransactionCompleted`].
+    ///
+    /// # Errors
+    ///
+    /// [`ApiMisuse::MessageTooLarge`] when `SIZE=` exceeds the server's SIZE;
+    /// [`ApiMisuse::NotOffered`] for parameters the server does not offer (BODY, SMTPUTF8,
+    /// DSN, REQUIRETLS); [`ApiMisuse::InvalidArgument`] without recipients;
+    /// [`ApiMisuse::WrongState`] unless ready.
+    pub fn send_mail(&mut self, now: Instant, envelope: Envelope) -> Result<RequestId, ApiMisuse> {
+        self.start_transaction(now, envelope, None)
+    }
+
+    /// Sends a whole message: the envelope, then `body` (an RFC 5322 message with CRLF line
+    /// endings; dot-stuffed for DATA, sent as is for BDAT). `SIZE=` is added when the server
+    /// offers SIZE and the envelope has none. The result comes as
+    /// [`Event::TransactionCompleted`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::send_mail`].
+    pub fn send_message(
+        &mut self,
+        now: Instant,
+        mut envelope: Envelope,
+        body: Bytes,
+    ) -> Result<RequestId, ApiMisuse> {
+        if envelope.parameters.size.is_none() && self.caps().size().is_some() {
+            envelope.parameters.size = Some(body.len() as u64);
+        }
+        self.start_transaction(now, envelope, Some(body))
+    }
+
+    fn start_transaction(
+        &mut self,
+        now: Instant,
+        envelope: Envelope,
+        body: Option<Bytes>,
+    ) -> Result<RequestId, ApiMisuse> {
+        let now = self.clock.observe(now);
+        self.check_ready()?;
+        if envelope.recipients.is_empty() {
+            return Err(ApiMisuse::InvalidArgument("a transaction needs a recipient"));
+        }
+        let caps = self.caps();
+        let p = &envelope.parameters;
+        if let (Some(size), Some(Some(limit))) = (p.size, caps.size()) {
+            if limit > 0 && size > limit {
+                return Err(ApiMisuse::MessageTooLarge { size, limit });
+            }
+        }
+        match p.body {
+            Some(Body::EightBitMime) if !caps.eight_bit_mime() => {
+                return Err(ApiMisuse::NotOffered("8BITMIME"));
+            }
+            Some(Body::BinaryMime)
+                if !(caps.chunking() && caps.pipelining() && caps.has_keyword("BINARYMIME")) =>
+            {
+                return Err(ApiMisuse::NotOffered("BINARYMIME with CHUNKING"));
+            }
+            _ => {}
+        }
+        if p.smtputf8 && !caps.smtputf8() {
+            return Err(ApiMisuse::NotOffered("SMTPUTF8"));
+        }
+        let rcpt_dsn = envelope
+            .recipients
+            .iter()
+            .any(|(_, r)| r.notify.is_some() || r.orcpt.is_some());
+        if (p.ret.is_some() || p.envid.is_some() || rcpt_dsn) && !caps.dsn() {
+            return Err(ApiMisuse::NotOffered("DSN"));
+        }
+        if p.requiretls && !(self.tls && caps.has_keyword("REQUIRETLS")) {
+            return Err(ApiMisuse::NotOffered("REQUIRETLS"));
+        }
+        let pipelined = self.config.pipelining && caps.pipelining();
+        let bdat = p.body == Some(Body::BinaryMime)
+            || (self.config.chunking && caps.chunking() && caps.pipelining());
+        let id = self.ids.next_id();
+        let (paths, rcpt_parameters): (Vec<_>, Vec<_>) = envelope.recipients.into_iter().unzip();
+        self.write_command(&Command::Mail {
+            from: envelope.reverse_path,
+            parameters: envelope.parameters,
+        });
+        self.expects.push_back(Expect::Mail);
+        let mut txn = Transaction {
+            id,
+            outcome: TransactionOutcome {
+                mail: None,
+                recipients: paths
+                    .into_iter()
+                    .map(|forward_path| RecipientOutcome {
+                        forward_path,
+                        rcpt: None,
+                        data: None,
+                    })
+                    .collect(),
+                data_start: None,
+            },
+            rcpt_parameters,
+            pipelined,
+            bdat,
+            phase: Phase::Envelope,
+            stuffer: DotStuffer::new(),
+            body,
+            chunk_failure: None,
+            abandoned: false,
+            lmtp_next: 0,
+        };
+        if pipelined {
+            for index in 0..txn.outcome.recipients.len() {
+                Self::write_rcpt(&mut self.out, &txn, index);
+                self.expects.push_back(Expect::Rcpt { index });
+            }
+            if !bdat {
+                encode::command(&Command::Data, &mut self.out);
+                self.expects.push_back(Expect::Data);
+            }
+        }
+        txn.phase = Phase::Envelope;
+        self.txn = Some(txn);
+        self.waiting_since = now;
+        Ok(id)
+    }
+
+    fn write_rcpt(out: &mut BytesMut, txn: &Transaction, index: usize) {
+        let command = Command::Rcpt {
+            to: txn.outcome.recipients[index].forward_path.clone(),
+            parameters: txn.rcpt_parameters[index].clone(),
+        };
+        encode::command(&command, out);
+    }
+
+    fn sending_txn(&self, id: RequestId) -> Result<(), ApiMisuse> {
+        if self.mode == Mode::Closed {
+            return Err(ApiMisuse::Closed);
+        }
+        match &self.txn {
+            Some(t) if t.id == id && t.phase == Phase::Sending && t.body.is_none() => Ok(()),
+            Some(t) if t.id == id => Err(ApiMisuse::WrongState(
+                "content is only taken after DataRequested and before finish_data",
+            )),
+            _ => Err(ApiMisuse::UnknownRequest(id)),
+        }
+    }
+
+    /// Sends a piece of message content (after [`Event::DataRequested`]). For DATA the bytes
+    /// are dot-stuffed and bare CR/LF become CRLF; for BDAT each call is one chunk.
+    ///
+    /// # Errors
+    ///
+    /// [`ApiMisuse::WrongState`] or [`ApiMisuse::UnknownRequest`] outside the content phase
+    /// of transaction `id`.
+    pub fn send_data(&mut self, now: Instant, id: RequestId, data: &[u8]) -> Result<(), ApiMisuse> {
+        let _ = self.clock.observe(now);
+        self.sending_txn(id)?;
+        let out = &mut self.out;
+        let Some(txn) = &mut self.txn else {
+            return Err(ApiMisuse::UnknownRequest(id));
+        };
+        if txn.bdat {
+            if !data.is_empty() {
+                write_bdat(out, data.len(), false);
+                out.extend_from_slice(data);
+                self.expects.push_back(Expect::Bdat);
+            }
+        } else {
+            txn.stuffer.stuff(data, out);
+        }
+        Ok(())
+    }
+
+    /// Ends the message content: `<CRLF>.<CRLF>` for DATA, `BDAT 0 LAST` for BDAT.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::send_data`].
+    pub fn finish_data(&mut self, now: Instant, id: RequestId) -> Result<(), ApiMisuse> {
+        let now = self.clock.observe(now);
+        self.sending_txn(id)?;
+        self.finish_content(None);
+        self.waiting_since = now;
+        Ok(())
+    }
+
+    /// Writes the end of the content (and `body` first, if given) and waits for the replies.
+    fn finish_content(&mut self, body: Option<Bytes>) {
+        let lmtp = self.config.lmtp;
+        let Some(txn) = &mut self.txn else { return };
+        let remaining = if lmtp { txn.accepted().max(1) } else { 1 };
+        if txn.bdat {
+            let body = body.unwrap_or_default();
+            write_bdat(&mut self.out, body.len(), true);
+            self.out.extend_from_slice(&body);
+        } else {
+            if let Some(body) = body {
+                txn.stuffer.stuff(&body, &mut self.out);
+            }
+            txn.stuffer.finish(&mut self.out);
+        }
+        txn.phase = Phase::Final;
+        self.expects.push_back(Expect::DataEnd { remaining });
+    }
+
+    /// Sends QUIT; the session ends with [`Error::Quit`] on the `221` (or when the server
+    /// closes).
+    ///
+    /// # Errors
+    ///
+    /// [`ApiMisuse::Closed`] after the end; [`ApiMisuse::WrongState`] while the greeting,
+    /// a TLS handshake or another operation is in progress.
+    pub fn quit(&mut self, now: Instant) -> Result<RequestId, ApiMisuse> {
+        let now = self.clock.observe(now);
+        match self.mode {
+            Mode::Closed => return Err(ApiMisuse::Closed),
+            Mode::TlsHandshake => {
+                return Err(ApiMisuse::WrongState("the TLS handshake is running"));
+            }
+            Mode::Running => {}
+        }
+        if self.quit_sent || matches!(self.expects.front(), Some(Expect::Greeting)) {
+            return Err(ApiMisuse::WrongState("QUIT cannot be sent now"));
+        }
+        if self.txn.as_ref().is_some_and(|t| t.phase == Phase::Sending) {
+            return Err(ApiMisuse::WrongState("finish the message content first"));
+        }
+        let id = self.ids.next_id();
+        self.write_command(&Command::Quit);
+        self.expects.push_back(Expect::Quit);
+        self.quit_sent = true;
+        self.waiting_since = now;
+        Ok(id)
+    }
+
+    /// Ends the session at once without QUIT (for example on shutdown).
+    pub fn close(&mut self, now: Instant) {
+        let _ = self.clock.observe(now);
+        if self.mode != Mode::Closed {
+            self.close_with(Error::Shutdown);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------
+    // outputs and getters
+    // ------------------------------------------------------------------------------------
+
+    /// Returns the bytes to write to the server, if any.
+    #[must_use]
+    pub fn poll_transmit(&mut self) -> Option<Bytes> {
+        if self.out.is_empty() {
+            None
+        } else {
+            Some(self.out.split().freeze())
+        }
+    }
+
+    /// Returns the next event, if any.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Returns when [`Client::handle_timeout`] should be called: while a reply is awaited.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.mode != Mode::Running || self.expects.is_empty() {
+            return None;
+        }
+        let t = &self.config.timeouts;
+        let d = match self.timeout_phase() {
+            TimeoutPhase::Greeting => t.greeting,
+            TimeoutPhase::Mail => t.mail,
+            TimeoutPhase::Rcpt => t.rcpt,
+            TimeoutPhase::DataInitiation => t.data_initiation,
+            TimeoutPhase::DataTermination => t.data_termination,
+            TimeoutPhase::Command => t.command,
+        };
+        Some(self.waiting_since + d)
+    }
+
+    /// Where the session is.
+    #[must_use]
+    pub fn state(&self) -> State {
+        match self.mode {
+            Mode::Closed => State::Closed,
+            Mode::TlsHandshake => State::TlsHandshake,
+            Mode::Running => match self.expects.front() {
+                Some(Expect::Greeting) => State::Greeting,
+                Some(Expect::Ehlo | Expect::Helo) => State::Hello,
+                _ if self.txn.is_some() => State::Transaction,
+                Some(_) => State::Busy,
+                None if self.capabilities.is_none() => State::Hello,
+                None => State::Ready,
+            },
+        }
+    }
+
+    /// The server's EHLO (LHLO) reply, once received (empty for the HELO fallback).
+    #[must_use]
+    pub fn capabilities(&self) -> Option<&EhloResponse> {
+        self.capabilities.as_ref()
+    }
+
+    /// True once the session has ended.
+    #[must_use]
+    pub fn is_closed(&self) -> bool {
+        self.mode == Mode::Closed
+    }
+
+    /// True while the session can take more input.
+    #[must_use]
+    pub fn wants_input(&self) -> bool {
+        self.mode != Mode::Closed && self.rbuf.len() < self.config.max_receive_buffer
+    }
+
+    /// True when the session is ready for a new operation.
+    #[must_use]
+    pub fn is_ready(&self) -> bool {
+        self.check_ready().is_ok()
+    }
+
+    /// True when the connection is protected by TLS.
+    #[must_use]
+    pub fn is_tls(&self) -> bool {
+        self.tls
+    }
+
+    /// True after a successful AUTH.
+    #[must_use]
+    pub fn is_authenticated(&self) -> bool {
+        self.authenticated
+    }
+
+    // ------------------------------------------------------------------------------------
+    // replies
+    // ------------------------------------------------------------------------------------
+
+    fn timeout_phase(&self) -> TimeoutPhase {
+        match self.expects.front() {
+            Some(Expect::Greeting) => TimeoutPhase::Greeting,
+            Some(Expect::Mail) => TimeoutPhase::Mail,
+            Some(Expect::Rcpt { .. }) => TimeoutPhase::Rcpt,
+            Some(Expect::Data) => TimeoutPhase::DataInitiation,
+            Some(Expect::DataEnd { .. } | Expect::Bdat) => TimeoutPhase::DataTermination,
+            _ => TimeoutPhase::Command,
+        }
+    }
+
+    fn send_hello(&mut self, extended: bool) {
+        let host = self.config.hello_host.clone();
+        let (command, expect) = match (self.config.lmtp, extended) {
+            (true, _) => (Command::Lhlo { host }, Expect::Ehlo),
+            (false, true) => (Command::Ehlo { host }, Expect::Ehlo),
+            (false, false) => (Command::Helo { host }, Expect::Helo),
+        };
+        self.write_command(&command);
+        self.expects.push_back(expect);
+    }
+
+    fn close_with(&mut self, reason: Error) {
+        self.mode = Mode::Closed;
+        self.expects.clear();
+        self.txn = None;
+        self.rbuf = BytesMut::new();
+        self.events.push_back(Event::Closed { reason });
+    }
+
+    /// Closes after a fatal refusal, saying QUIT politely (RFC 5321 §4.1.1.10).
+    fn quit_and_close(&mut self, reason: Error) {
+        if !self.quit_sent {
+            self.write_command(&Command::Quit);
+            self.quit_sent = true;
+        }
+        self.close_with(reason);
+    }
+
+    fn on_reply(&mut self, reply: Reply) {
+        let code = reply.code();
+        // 421 can answer any command (RFC 5321 §3.8); after QUIT a 221 is expected instead.
+        if code == ReplyCode::SERVICE_NOT_AVAILABLE
+            && !matches!(self.expects.front(), Some(Expect::Quit))
+        {
+            return self.close_with(Error::ServiceNotAvailable { reply });
+        }
+        let Some(expect) = self.expects.pop_front() else {
+            return self.close_with(Error::UnexpectedReply { reply });
+        };
+        // Intermediate replies only where they belong.
+        let intermediate = code.is_positive_intermediate();
+        let allowed = match &expect {
+            Expect::Auth { .. } => code == ReplyCode::AUTH_CONTINUE || !intermediate,
+            Expect::Data => code == ReplyCode::START_MAIL_INPUT || !intermediate,
+            _ => !intermediate,
+        };
+        if !allowed {
+            return self.close_with(Error::UnexpectedReply { reply });
+        }
+        match expect {
+            Expect::Greeting => {
+                if code == ReplyCode::SERVICE_READY {
+                    self.events.push_back(Event::GreetingReceived { reply });
+                    self.send_hello(true);
+                } else {
+                    self.quit_and_close(Error::GreetingRefused { reply });
+                }
+            }
+            Expect::Ehlo | Expect::Helo if reply.is_positive() => {
+                let caps = parse::ehlo_response(&reply).unwrap_or_default();
+                self.capabilities = Some(caps);
+                self.events.push_back(Event::HelloCompleted { reply });
+            }
+            Expect::Ehlo if code.is_permanent_negative() && !self.config.lmtp => {
+                // RFC 5321 §4.1.4: a server without extensions refuses EHLO; fall back.
+                self.send_hello(false);
+            }
+            Expect::Ehlo | Expect::Helo => self.quit_and_close(Error::HelloRejected { reply }),
+            Expect::StartTls { id } => {
+                if code == ReplyCode::SERVICE_READY {
+                    self.mode = Mode::TlsHandshake;
+                    self.events.push_back(Event::TlsUpgradeReady);
+                } else {
+                    self.events.push_back(Event::ReplyReceived { id, reply });
+                }
+            }
+            Expect::Auth { id, next } => self.on_auth_reply(id, next, reply),
+            Expect::Rset { id: Some(id) } => self.events.push_back(Event::ReplyReceived { id, reply }),
+            Expect::Rset { id: None } => self.complete_transaction(),
+            Expect::Generic { id } => self.events.push_back(Event::ReplyReceived { id, reply }),
+            Expect::Quit => self.close_with(Error::Quit),
+            Expect::Mail => self.on_mail_reply(reply),
+            Expect::Rcpt { index } => self.on_rcpt_reply(index, reply),
+            Expect::Data => self.on_data_reply(reply),
+            Expect::Bdat => {
+                if let Some(t) = &mut self.txn {
+                    if !reply.is_positive() && t.chunk_failure.is_none() {
+                        t.chunk_failure = Some(reply);
+                    }
+                }
+            }
+            Expect::DataEnd { remaining } => self.on_data_end_reply(remaining, reply),
+        }
+    }
+
+    fn on_auth_reply(&mut self, id: RequestId, next: AuthNext, reply: Reply) {
+        if reply.code() != ReplyCode::AUTH_CONTINUE {
+            if reply.is_positive() {
+                self.authenticated = true;
+            }
+            self.events.push_back(Event::ReplyReceived { id, reply });
+            return;
+        }
+        let (response, next) = match next {
+            AuthNext::Respond(r) => (SaslResponse::Data(r), AuthNext::Cancel),
+            AuthNext::LoginUser(user, pass) => (SaslResponse::Data(user), AuthNext::Respond(pass)),
+            AuthNext::AckError => (SaslResponse::Data(Secret::default()), AuthNext::Cancel),
+            AuthNext::Cancel => (SaslResponse::Cancel, AuthNext::Cancel),
+        };
+        encode::sasl_response(&response, &mut self.out);
+        self.expects.push_front(Expect::Auth { id, next });
+    }
+
+    fn on_mail_reply(&mut self, reply: Reply) {
+        let Some(t) = &mut self.txn else { return };
+        let positive = reply.is_positive();
+        t.outcome.mail = Some(reply);
+        if t.pipelined {
+            return;
+        }
+        if positive {
+            Self::write_rcpt(&mut self.out, t, 0);
+            self.expects.push_back(Expect::Rcpt { index: 0 });
+        } else {
+            self.complete_transaction();
+        }
+    }
+
+    fn on_rcpt_reply(&mut self, index: usize, reply: Reply) {
+        let Some(t) = &mut self.txn else { return };
+        if let Some(r) = t.outcome.recipients.get_mut(index) {
+            r.rcpt = Some(reply);
+        }
+        let last = index + 1 >= t.outcome.recipients.len();
+        if !t.pipelined && !last {
+            Self::write_rcpt(&mut self.out, t, index + 1);
+            self.expects.push_back(Expect::Rcpt { index: index + 1 });
+            return;
+        }
+        if !last || (t.pipelined && !t.bdat) {
+            // Pipelined DATA: its reply decides.
+            return;
+        }
+        if t.accepted() == 0 {
+            return self.finish_failed();
+        }
+        if t.bdat {
+            self.content_phase();
+        } else {
+            encode::command(&Command::Data, &mut self.out);
+            self.expects.push_back(Expect::Data);
+        }
+    }
+
+    fn on_data_reply(&mut self, reply: Reply) {
+        let Some(t) = &mut self.txn else { return };
+        let go = reply.code() == ReplyCode::START_MAIL_INPUT;
+        t.outcome.data_start = Some(reply);
+        if !go {
+            return self.finish_failed();
+        }
+        if t.accepted() == 0 {
+            // RFC 2920 §3.1: a server that says 354 with no valid recipient gets an empty
+            // message, whose reply is not about this transaction.
+            t.abandoned = true;
+            t.phase = Phase::Final;
+            self.out.put_slice(b".\r\n");
+            self.expects.push_back(Expect::DataEnd { remaining: 1 });
+            return;
+        }
+        self.content_phase();
+    }
+
+    /// The server is ready for content: send the stored body, or ask the application.
+    fn content_phase(&mut self) {
+        let Some(t) = &mut self.txn else { return };
+        t.phase = Phase::Sending;
+        match t.body.take() {
+            Some(body) => self.finish_content(Some(body)),
+            None => {
+                let id = t.id;
+                self.events.push_back(Event::DataRequested { id });
+            }
+        }
+    }
+
+    fn on_data_end_reply(&mut self, remaining: usize, reply: Reply) {
+        let lmtp = self.config.lmtp;
+        let Some(t) = &mut self.txn else { return };
+        if !t.abandoned {
+            let reply = t.chunk_failure.clone().unwrap_or(reply);
+            let accepted = t
+                .outcome
+                .recipients
+                .iter_mut()
+                .filter(|r| r.rcpt.as_ref().is_some_and(Reply::is_positive));
+            if lmtp {
+                if let Some(r) = accepted.skip(t.lmtp_next).next() {
+                    r.data = Some(reply);
+                }
+                t.lmtp_next += 1;
+            } else {
+                for r in accepted {
+                    r.data = Some(reply.clone());
+                }
+            }
+        }
+        if remaining > 1 {
+            self.expects.push_front(Expect::DataEnd {
+                remaining: remaining - 1,
+            });
+            return;
+        }
+        // The final reply ends the transaction on the server either way (RFC 5321 §4.1.1.4).
+        if t.abandoned {
+            self.finish_failed();
+        } else {
+            self.complete_transaction();
+        }
+    }
+
+    /// The transaction failed before the content: reset the server's transaction if MAIL was
+    /// accepted, then report.
+    fn finish_failed(&mut self) {
+        let Some(t) = &mut self.txn else { return };
+        if t.mail_accepted() && t.phase != Phase::Resetting {
+            t.phase = Phase::Resetting;
+            encode::command(&Command::Rset, &mut self.out);
+            self.expects.push_back(Expect::Rset { id: None });
+        } else {
+            self.complete_transaction();
+        }
+    }
+
+    fn complete_transaction(&mut self) {
+        if let Some(t) = self.txn.take() {
+            self.events.push_back(Event::TransactionCompleted {
+                id: t.id,
+                outcome: t.outcome,
+            });
+        }
+    }
+}
+
+fn write_bdat(out: &mut BytesMut, len: usize, last: bool) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "BDAT {len}");
+    if last {
+        out.put_slice(b" LAST");
+    }
+    out.put_slice(b"\r\n");
+}
