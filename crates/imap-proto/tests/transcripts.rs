@@ -1,0 +1,147 @@
+//! Transcript files (`tests/transcripts/*.txt`): each direction is reassembled, framed
+//! message by message, parsed fully, and every message round-trips through the encoder.
+//!
+//! Format: `C: line` (client to server), `S: line` (server to client), `C:`/`S:` alone
+//! for an empty line, `#` for comments. Lines are joined with CRLF.
+
+mod support;
+
+use bytes::Bytes;
+use imap_proto::framing::{split_stream, Direction, Limits, StreamItem};
+use imap_proto::parse::{self, ParseOptions, Status};
+use imap_proto::types::{CommandBody, Response};
+
+struct Transcript {
+    client: Vec<u8>,
+    server: Vec<u8>,
+}
+
+fn load(text: &str) -> Transcript {
+    let mut transcript = Transcript {
+        client: Vec::new(),
+        server: Vec::new(),
+    };
+    for line in text.lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let (target, rest) = if let Some(rest) = line.strip_prefix("C:") {
+            (&mut transcript.client, rest)
+        } else if let Some(rest) = line.strip_prefix("S:") {
+            (&mut transcript.server, rest)
+        } else {
+            panic!("bad transcript line {line:?}");
+        };
+        target.extend_from_slice(rest.strip_prefix(' ').unwrap_or(rest).as_bytes());
+        target.extend_from_slice(b"\r\n");
+    }
+    transcript
+}
+
+/// Parses the client stream; lines inside an AUTHENTICATE exchange are SASL data.
+fn replay_client(stream: &[u8]) -> Vec<CommandBody> {
+    let options = ParseOptions::default();
+    let mut commands = Vec::new();
+    let mut in_authenticate = false;
+    for item in split_stream(stream, Direction::ClientToServer, Limits::default()) {
+        let StreamItem::Message { bytes, offset } = item else {
+            panic!("framing failed: {item:?}");
+        };
+        let message = Bytes::copy_from_slice(bytes);
+        if in_authenticate {
+            if let Ok(Status::Complete { len, .. }) = parse::authenticate_data(&message, &options) {
+                assert_eq!(len, message.len());
+                continue;
+            }
+        }
+        let Ok(Status::Complete { value, len }) = parse::command(&message, &options) else {
+            panic!("command at {offset}: {:?}", String::from_utf8_lossy(bytes));
+        };
+        assert_eq!(len, message.len());
+        support::command_round_trip(&value);
+        in_authenticate = matches!(value.body, CommandBody::Authenticate { .. });
+        commands.push(value.body);
+    }
+    commands
+}
+
+fn replay_server(stream: &[u8]) -> Vec<Response> {
+    let options = ParseOptions::default();
+    let mut responses = Vec::new();
+    for item in split_stream(stream, Direction::ServerToClient, Limits::client()) {
+        let StreamItem::Message { bytes, offset } = item else {
+            panic!("framing failed: {item:?}");
+        };
+        let message = Bytes::copy_from_slice(bytes);
+        let Ok(Status::Complete { value, len }) = parse::response(&message, &options) else {
+            panic!("response at {offset}: {:?}", String::from_utf8_lossy(bytes));
+        };
+        assert_eq!(len, message.len());
+        support::response_round_trip(&value);
+        responses.push(value);
+    }
+    responses
+}
+
+#[test]
+fn rfc9051_section8_sample_session() {
+    let transcript = load(include_str!("transcripts/rfc9051-section8.txt"));
+    let commands = replay_client(&transcript.client);
+    let names: Vec<_> = commands.iter().map(CommandBody::name).collect();
+    assert_eq!(
+        names,
+        ["STARTTLS", "AUTHENTICATE", "ENABLE", "SELECT", "FETCH", "FETCH", "STORE", "LOGOUT"]
+    );
+    let responses = replay_server(&transcript.server);
+    assert_eq!(responses.len(), 22);
+    assert!(matches!(responses[0], Response::Status(_)));
+    let Response::Data(imap_proto::types::Data::Fetch { items, .. }) = &responses[16] else {
+        panic!("BODY[HEADER] fetch expected, got {:?}", responses[16]);
+    };
+    let imap_proto::types::FetchItem::BodySection { data: Some(data), .. } = &items[0] else {
+        panic!("BODY[HEADER]");
+    };
+    assert!(data.as_bytes().starts_with(b"Date: Wed, 17 Jul 1996"));
+    assert!(data.as_bytes().ends_with(b"US-ASCII\r\n\r\n"));
+}
+
+#[test]
+fn any_chunking_frames_the_same() {
+    let transcript = load(include_str!("transcripts/rfc9051-section8.txt"));
+    for (stream, direction) in [
+        (&transcript.client, Direction::ClientToServer),
+        (&transcript.server, Direction::ServerToClient),
+    ] {
+        let whole: Vec<Vec<u8>> = split_stream(stream, direction, Limits::client())
+            .map(|item| match item {
+                StreamItem::Message { bytes, .. } => bytes.to_vec(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        for chunk in [1, 2, 3, 7, 64] {
+            assert_eq!(frame_in_chunks(stream, direction, chunk), whole, "chunk {chunk}");
+        }
+    }
+}
+
+/// Feeds the framer `chunk` bytes at a time, as a session would.
+pub fn frame_in_chunks(stream: &[u8], direction: Direction, chunk: usize) -> Vec<Vec<u8>> {
+    use imap_proto::framing::{Framer, Progress};
+    let mut framer = Framer::new(direction, Limits::client());
+    let mut buffer = Vec::new();
+    let mut out = Vec::new();
+    for piece in stream.chunks(chunk) {
+        buffer.extend_from_slice(piece);
+        loop {
+            match framer.advance(&buffer) {
+                Progress::Incomplete => break,
+                Progress::ContinuationNeeded { .. } => {}
+                Progress::Message { len } => out.push(buffer.drain(..len).collect()),
+                Progress::Discard { len, .. } => panic!("discarded {len}"),
+                _ => panic!("unexpected progress"),
+            }
+        }
+    }
+    assert!(buffer.is_empty());
+    out
+}
