@@ -41,6 +41,8 @@ pub struct Seen {
     pub events: Vec<String>,
     pub messages: Vec<Vec<u8>>,
     pub current: Vec<u8>,
+    /// Responses seen in the current LOGIN exchange.
+    pub login_step: usize,
 }
 
 /// Answers every pending event of `s` according to `policy`; returns when no event is left.
@@ -106,13 +108,15 @@ pub fn answer_all(s: &mut Server, now: Instant, policy: &Policy, seen: &mut Seen
                         s.reject(now, id, server::sasl::credentials_invalid()).unwrap();
                     }
                 }
-                ("LOGIN", None) => s
-                    .auth_challenge(now, id, server::sasl::LOGIN_USERNAME_PROMPT)
-                    .unwrap(),
+                ("LOGIN", None) => {
+                    seen.login_step = 0;
+                    s.auth_challenge(now, id, server::sasl::LOGIN_USERNAME_PROMPT)
+                        .unwrap();
+                }
                 ("LOGIN", Some(r)) => {
                     // First response: user name; second: password.
-                    let step = seen.events.iter().filter(|e| e.starts_with("auth")).count();
-                    if step % 2 == 0 {
+                    seen.login_step += 1;
+                    if seen.login_step == 1 {
                         s.auth_challenge(now, id, server::sasl::LOGIN_PASSWORD_PROMPT)
                             .unwrap();
                     } else {
@@ -177,4 +181,126 @@ pub fn normalise(events: &[String]) -> Vec<String> {
 
 pub fn bytes(s: &str) -> Bytes {
     Bytes::copy_from_slice(s.as_bytes())
+}
+
+use smtp_proto::client::{self, Client, Event as CEvent};
+
+/// A client and a server joined in memory, on a virtual clock.
+pub struct Pair {
+    pub client: Client,
+    pub server: Server,
+    pub now: Instant,
+    pub policy: Policy,
+    pub seen: Seen,
+    pub client_events: Vec<CEvent>,
+    /// Everything the client sent, and everything the server sent.
+    pub c2s: Vec<u8>,
+    pub s2c: Vec<u8>,
+    /// Write sizes of the server (to check one write per pipelined group).
+    pub server_writes: usize,
+}
+
+impl Pair {
+    pub fn new(cc: client::Config, sc: server::Config) -> Self {
+        let now = t0();
+        Self {
+            client: Client::new(cc, now),
+            server: Server::new(sc, now),
+            now,
+            policy: Policy::default(),
+            seen: Seen::default(),
+            client_events: Vec::new(),
+            c2s: Vec::new(),
+            s2c: Vec::new(),
+            server_writes: 0,
+        }
+    }
+
+    /// Shuttles bytes and answers server events until nothing moves; performs the TLS
+    /// "handshake" when both sides asked for it.
+    pub fn run(&mut self) {
+        loop {
+            let mut progress = false;
+            while let Some(b) = self.client.poll_transmit() {
+                self.c2s.extend_from_slice(&b);
+                self.server.handle_input(self.now, &b);
+                progress = true;
+            }
+            let before = self.seen.events.len();
+            answer_all(&mut self.server, self.now, &self.policy.clone(), &mut self.seen);
+            progress |= self.seen.events.len() != before;
+            while let Some(b) = self.server.poll_transmit() {
+                self.s2c.extend_from_slice(&b);
+                self.server_writes += 1;
+                self.client.handle_input(self.now, &b);
+                progress = true;
+            }
+            while let Some(e) = self.client.poll_event() {
+                self.client_events.push(e);
+                progress = true;
+            }
+            let server_tls = self.seen.events.last().is_some_and(|e| e == "tls");
+            let client_tls = matches!(self.client_events.last(), Some(CEvent::TlsUpgradeReady));
+            if server_tls && client_tls && !self.server.is_tls() {
+                self.server.handle_tls_established(self.now);
+                self.client.handle_tls_established(self.now);
+                progress = true;
+            }
+            if self.server.is_closed() && !self.client.is_closed() && self.server.poll_transmit().is_none() {
+                self.client.handle_eof(self.now);
+                progress = true;
+            }
+            if !progress {
+                break;
+            }
+        }
+    }
+
+    /// Moves the clock to the earliest deadline of either side and fires it.
+    pub fn advance_to_timeout(&mut self) -> Option<Instant> {
+        let t = [self.client.poll_timeout(), self.server.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()?;
+        self.now = self.now.max(t);
+        self.client.handle_timeout(self.now);
+        self.server.handle_timeout(self.now);
+        self.run();
+        Some(t)
+    }
+
+    /// The outcomes of completed transactions, in order.
+    pub fn outcomes(&self) -> Vec<client::TransactionOutcome> {
+        self.client_events
+            .iter()
+            .filter_map(|e| match e {
+                CEvent::TransactionCompleted { outcome, .. } => Some(outcome.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn closed_reason(&self) -> Option<client::Error> {
+        self.client_events.iter().find_map(|e| match e {
+            CEvent::Closed { reason } => Some(reason.clone()),
+            _ => None,
+        })
+    }
+}
+
+/// Parses `a@b` into a mailbox path.
+pub fn rcpt(s: &str) -> smtp_proto::types::ForwardPath {
+    let line = format!("RCPT TO:<{s}>");
+    match smtp_proto::parse::command(&Bytes::from(line)).unwrap() {
+        smtp_proto::types::Command::Rcpt { to, .. } => to,
+        other => panic!("{other:?}"),
+    }
+}
+
+pub fn sender(s: &str) -> smtp_proto::types::ReversePath {
+    let line = format!("MAIL FROM:<{s}>");
+    match smtp_proto::parse::command(&Bytes::from(line)).unwrap() {
+        smtp_proto::types::Command::Mail { from, .. } => from,
+        other => panic!("{other:?}"),
+    }
 }
