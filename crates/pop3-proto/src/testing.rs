@@ -1,6 +1,9 @@
 //! proptest strategies for every wire type, for round-trip properties in `tests/` and structured
 //! fuzzing in `fuzz/` (feature `testing`).
 
+/// The proptest crate these strategies are built on, for callers without a direct dependency
+/// (the fuzz targets seed a `TestRunner` from their input).
+pub use proptest;
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
