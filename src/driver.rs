@@ -28,8 +28,9 @@ pub trait Session {
     fn handle_timeout(&mut self, now: Instant);
     /// The peer closed its sending side.
     fn handle_eof(&mut self, now: Instant);
-    /// The TLS handshake after STARTTLS/STLS completed.
-    fn handle_tls_established(&mut self, now: Instant);
+    /// The TLS handshake after STARTTLS/STLS completed. An error means the session did not ask
+    /// for TLS (a driver bug, never the peer's doing).
+    fn handle_tls_established(&mut self, now: Instant) -> Result<(), ApiMisuseError>;
     /// Bytes to send to the peer.
     fn poll_transmit(&mut self) -> Option<Bytes>;
     /// The next event for the application.
@@ -49,6 +50,9 @@ pub fn now() -> Instant {
     Instant::now()
 }
 
+/// A session refused a call because the driver broke its contract.
+pub type ApiMisuseError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Reads at most this much per system call; the sessions bound their own buffers.
 const READ_CHUNK: usize = 64 * 1024;
 
@@ -64,7 +68,12 @@ pub struct Connection<S> {
 impl<S: Session> Connection<S> {
     /// Joins `session` to `stream`.
     pub fn new(session: S, stream: MailStream) -> Self {
-        Self { session, stream, read_buf: vec![0; READ_CHUNK].into_boxed_slice(), peer_eof: false }
+        Self {
+            session,
+            stream,
+            read_buf: vec![0; READ_CHUNK].into_boxed_slice(),
+            peer_eof: false,
+        }
     }
 
     /// The session, for getters.
@@ -147,8 +156,9 @@ impl<S: Session> Connection<S> {
     pub async fn start_tls_server(&mut self, acceptor: &TlsAcceptor) -> io::Result<()> {
         self.flush().await?;
         self.stream.upgrade_server(acceptor).await?;
-        self.session.handle_tls_established(now());
-        Ok(())
+        self.session
+            .handle_tls_established(now())
+            .map_err(io::Error::other)
     }
 
     /// Sends what is queued, runs the client handshake and tells the session.
@@ -159,8 +169,9 @@ impl<S: Session> Connection<S> {
     ) -> io::Result<()> {
         self.flush().await?;
         self.stream.upgrade_client(connector, name).await?;
-        self.session.handle_tls_established(now());
-        Ok(())
+        self.session
+            .handle_tls_established(now())
+            .map_err(io::Error::other)
     }
 
     /// Gives the parts back.

@@ -6,6 +6,8 @@
 //! the programs in `examples/` share.
 
 pub mod driver;
+pub mod sessions;
+pub mod smtp;
 pub mod stream;
 pub mod tls;
 

@@ -53,7 +53,9 @@ impl MailStream {
         name: ServerName<'static>,
     ) -> io::Result<()> {
         let Self::Plain(tcp) = std::mem::replace(self, Self::Upgrading) else {
-            return Err(io::Error::other("TLS upgrade of a stream that is not plain"));
+            return Err(io::Error::other(
+                "TLS upgrade of a stream that is not plain",
+            ));
         };
         *self = Self::Client(Box::new(connector.connect(name, tcp).await?));
         Ok(())
@@ -62,7 +64,9 @@ impl MailStream {
     /// Runs a TLS server handshake over the plain stream (implicit TLS or after STARTTLS).
     pub async fn upgrade_server(&mut self, acceptor: &TlsAcceptor) -> io::Result<()> {
         let Self::Plain(tcp) = std::mem::replace(self, Self::Upgrading) else {
-            return Err(io::Error::other("TLS upgrade of a stream that is not plain"));
+            return Err(io::Error::other(
+                "TLS upgrade of a stream that is not plain",
+            ));
         };
         *self = Self::Server(Box::new(acceptor.accept(tcp).await?));
         Ok(())
@@ -70,7 +74,10 @@ impl MailStream {
 }
 
 fn upgrading() -> io::Error {
-    io::Error::new(io::ErrorKind::NotConnected, "stream lost in a failed TLS handshake")
+    io::Error::new(
+        io::ErrorKind::NotConnected,
+        "stream lost in a failed TLS handshake",
+    )
 }
 
 impl AsyncRead for MailStream {

@@ -77,7 +77,11 @@ impl ServerIdentity {
             return Err(pem_err(cert, "no certificate".into()));
         }
         let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| pem_err(key, e.to_string()))?;
-        Ok(Self { chain, key: key_der, cert_pem })
+        Ok(Self {
+            chain,
+            key: key_der,
+            cert_pem,
+        })
     }
 
     /// Makes a fresh self-signed certificate for `localhost`, `127.0.0.1` and `hostname`.
