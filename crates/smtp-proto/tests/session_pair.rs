@@ -1,5 +1,5 @@
 //! A client and a server talking to each other in memory, on a virtual clock.
-#![allow(clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods, clippy::unwrap_used)]
 
 mod common;
 
@@ -12,7 +12,10 @@ use smtp_proto::types::{AuthMechanism, Secret};
 fn ready(p: &mut Pair) {
     p.run();
     assert!(p.client.is_ready(), "{:?}", p.client_events);
-    assert!(matches!(p.client_events[0], CEvent::GreetingReceived { .. }));
+    assert!(matches!(
+        p.client_events[0],
+        CEvent::GreetingReceived { .. }
+    ));
     assert!(matches!(p.client_events[1], CEvent::HelloCompleted { .. }));
 }
 
@@ -25,12 +28,18 @@ fn pipelined_fifty_recipients_one_flight_results_per_recipient() {
     let mut p = Pair::new(client::Config::default(), server::Config::default());
     p.policy.reject_rcpt_prefix = Some("bad".into());
     ready(&mut p);
-    let mut rcpts: Vec<_> = (0..50).map(|i| rcpt(&format!("u{i}@example.org"))).collect();
+    let mut rcpts: Vec<_> = (0..50)
+        .map(|i| rcpt(&format!("u{i}@example.org")))
+        .collect();
     rcpts[7] = rcpt("bad7@example.org");
     let writes_before = p.server_writes;
     let id = p
         .client
-        .send_message(p.now, Envelope::new(sender("a@example.com"), rcpts), message())
+        .send_message(
+            p.now,
+            Envelope::new(sender("a@example.com"), rcpts),
+            message(),
+        )
         .unwrap();
     // MAIL + 50 RCPT + DATA leave in one write.
     let first = p.client.poll_transmit().unwrap();
@@ -42,12 +51,17 @@ fn pipelined_fifty_recipients_one_flight_results_per_recipient() {
     // The server answered the whole group (52 replies) in one write, then the final reply.
     assert_eq!(p.server_writes - writes_before, 2);
     let outcome = p.outcomes().pop().unwrap();
-    assert!(matches!(p.client_events.last(), Some(CEvent::TransactionCompleted { id: i, .. }) if *i == id));
+    assert!(
+        matches!(p.client_events.last(), Some(CEvent::TransactionCompleted { id: i, .. }) if *i == id)
+    );
     assert_eq!(outcome.recipients.len(), 50);
     for (i, r) in outcome.recipients.iter().enumerate() {
         assert_eq!(r.is_delivered(), i != 7, "recipient {i}");
     }
-    assert_eq!(outcome.recipients[7].final_reply().unwrap().code().get(), 550);
+    assert_eq!(
+        outcome.recipients[7].final_reply().unwrap().code().get(),
+        550
+    );
     assert_eq!(p.seen.messages, vec![message().to_vec()]);
     // SIZE was added because the server offers it.
     assert!(String::from_utf8_lossy(&p.c2s).contains(&format!("SIZE={}", message().len())));
@@ -101,22 +115,44 @@ fn starttls_on_both_sides_then_auth_plain() {
     p.policy.auth_user = Some(("tim".into(), "tanstaaf".into()));
     ready(&mut p);
     // AUTH is not offered before TLS.
-    assert!(p.client.capabilities().unwrap().auth_mechanisms().is_empty());
-    let creds = Credentials::Plain { authzid: None, username: "tim".into(), password: Secret::from("tanstaaf") };
-    assert_eq!(p.client.auth(p.now, creds.clone()), Err(ApiMisuse::NotOffered("this AUTH mechanism")));
+    assert!(
+        p.client
+            .capabilities()
+            .unwrap()
+            .auth_mechanisms()
+            .is_empty()
+    );
+    let creds = Credentials::Plain {
+        authzid: None,
+        username: "tim".into(),
+        password: Secret::from("tanstaaf"),
+    };
+    assert_eq!(
+        p.client.auth(p.now, creds.clone()),
+        Err(ApiMisuse::NotOffered("this AUTH mechanism"))
+    );
     p.client.starttls(p.now).unwrap();
     p.run();
     assert!(p.client.is_tls() && p.server.is_tls());
     // A second EHLO happened and STARTTLS is gone, AUTH is there.
-    let hellos = p.client_events.iter().filter(|e| matches!(e, CEvent::HelloCompleted { .. })).count();
+    let hellos = p
+        .client_events
+        .iter()
+        .filter(|e| matches!(e, CEvent::HelloCompleted { .. }))
+        .count();
     assert_eq!(hellos, 2);
     let caps = p.client.capabilities().unwrap();
     assert!(!caps.starttls());
-    assert_eq!(caps.auth_mechanisms(), &[AuthMechanism::Plain, AuthMechanism::Login]);
+    assert_eq!(
+        caps.auth_mechanisms(),
+        &[AuthMechanism::Plain, AuthMechanism::Login]
+    );
     let id = p.client.auth(p.now, creds).unwrap();
     p.run();
     assert!(p.client.is_authenticated() && p.server.is_authenticated());
-    assert!(matches!(p.client_events.last(), Some(CEvent::ReplyReceived { id: i, reply }) if *i == id && reply.code().get() == 235));
+    assert!(
+        matches!(p.client_events.last(), Some(CEvent::ReplyReceived { id: i, reply }) if *i == id && reply.code().get() == 235)
+    );
     // The initial response went on the AUTH line (SASL-IR).
     assert!(String::from_utf8_lossy(&p.c2s).contains("AUTH PLAIN AHRpbQB0YW5zdGFhZg==\r\n"));
 }
@@ -128,15 +164,36 @@ fn auth_login_with_prompts_and_wrong_password() {
     let mut p = Pair::new(client::Config::default(), sc);
     p.policy.auth_user = Some(("tim".into(), "tanstaaf".into()));
     ready(&mut p);
-    p.client.auth(p.now, Credentials::Login { username: "tim".into(), password: Secret::from("nope") }).unwrap();
+    p.client
+        .auth(
+            p.now,
+            Credentials::Login {
+                username: "tim".into(),
+                password: Secret::from("nope"),
+            },
+        )
+        .unwrap();
     p.run();
     assert!(!p.client.is_authenticated());
-    assert!(matches!(p.client_events.last(), Some(CEvent::ReplyReceived { reply, .. }) if reply.code().get() == 535));
-    p.client.auth(p.now, Credentials::Login { username: "tim".into(), password: Secret::from("tanstaaf") }).unwrap();
+    assert!(
+        matches!(p.client_events.last(), Some(CEvent::ReplyReceived { reply, .. }) if reply.code().get() == 535)
+    );
+    p.client
+        .auth(
+            p.now,
+            Credentials::Login {
+                username: "tim".into(),
+                password: Secret::from("tanstaaf"),
+            },
+        )
+        .unwrap();
     p.run();
     assert!(p.client.is_authenticated());
     let c2s = String::from_utf8_lossy(&p.c2s);
-    assert!(c2s.contains("AUTH LOGIN\r\ndGlt\r\ndGFuc3RhYWY=\r\n"), "{c2s}");
+    assert!(
+        c2s.contains("AUTH LOGIN\r\ndGlt\r\ndGFuc3RhYWY=\r\n"),
+        "{c2s}"
+    );
 }
 
 #[test]
@@ -155,7 +212,10 @@ fn bdat_when_chunking_is_offered_and_asked_for() {
     p.client.finish_data(p.now, id).unwrap();
     p.run();
     let c2s = String::from_utf8_lossy(&p.c2s);
-    assert!(c2s.contains("BDAT 9\r\nline\r\n.\r\nBDAT 6\r\nmore\r\nBDAT 0 LAST\r\n"), "{c2s}");
+    assert!(
+        c2s.contains("BDAT 9\r\nline\r\n.\r\nBDAT 6\r\nmore\r\nBDAT 0 LAST\r\n"),
+        "{c2s}"
+    );
     assert!(!c2s.contains("DATA\r\n"));
     assert_eq!(p.seen.messages, vec![b"line\r\n.\r\nmore\r\n".to_vec()]);
     assert!(p.outcomes()[0].all_delivered());
@@ -165,10 +225,15 @@ fn bdat_when_chunking_is_offered_and_asked_for() {
 fn streamed_data_is_dot_stuffed() {
     let mut p = Pair::new(client::Config::default(), server::Config::default());
     ready(&mut p);
-    let id = p.client.send_mail(p.now, Envelope::new(sender("a@b.c"), vec![rcpt("d@e.f")])).unwrap();
+    let id = p
+        .client
+        .send_mail(p.now, Envelope::new(sender("a@b.c"), vec![rcpt("d@e.f")]))
+        .unwrap();
     p.run();
-    assert!(p.client.send_data(p.now, id.clone(), b"x").is_ok());
-    p.client.send_data(p.now, id, b"\r\n.\r\n..\r\nend").unwrap();
+    assert!(p.client.send_data(p.now, id, b"x").is_ok());
+    p.client
+        .send_data(p.now, id, b"\r\n.\r\n..\r\nend")
+        .unwrap();
     p.client.finish_data(p.now, id).unwrap();
     assert!(p.client.send_data(p.now, id, b"late").is_err());
     p.run();
@@ -185,7 +250,10 @@ fn size_is_checked_before_sending_and_enforced_by_the_server() {
     let env = Envelope::new(sender("a@b.c"), vec![rcpt("d@e.f")]);
     assert_eq!(
         p.client.send_message(p.now, env.clone(), message()),
-        Err(ApiMisuse::MessageTooLarge { size: message().len() as u64, limit: 10 })
+        Err(ApiMisuse::MessageTooLarge {
+            size: message().len() as u64,
+            limit: 10
+        })
     );
     assert!(p.client.poll_transmit().is_none());
     // A client that under-declares still gets 552 after the data, and the stream stays usable.
@@ -195,9 +263,13 @@ fn size_is_checked_before_sending_and_enforced_by_the_server() {
     p.run();
     let o = p.outcomes().pop().unwrap();
     assert_eq!(o.recipients[0].final_reply().unwrap().code().get(), 552);
-    p.client.send(p.now, smtp_proto::types::Command::Noop { string: None }).unwrap();
+    p.client
+        .send(p.now, smtp_proto::types::Command::Noop { string: None })
+        .unwrap();
     p.run();
-    assert!(matches!(p.client_events.last(), Some(CEvent::ReplyReceived { reply, .. }) if reply.code().get() == 250));
+    assert!(
+        matches!(p.client_events.last(), Some(CEvent::ReplyReceived { reply, .. }) if reply.code().get() == 250)
+    );
 }
 
 #[test]
@@ -209,7 +281,10 @@ fn lmtp_per_recipient_results() {
     let mut p = Pair::new(cc, sc);
     p.policy.reject_rcpt_prefix = Some("bad".into());
     ready(&mut p);
-    let env = Envelope::new(sender("a@b.c"), vec![rcpt("one@e.f"), rcpt("bad@e.f"), rcpt("two@e.f")]);
+    let env = Envelope::new(
+        sender("a@b.c"),
+        vec![rcpt("one@e.f"), rcpt("bad@e.f"), rcpt("two@e.f")],
+    );
     p.client.send_message(p.now, env, message()).unwrap();
     p.run();
     assert!(String::from_utf8_lossy(&p.c2s).starts_with("LHLO "));
@@ -219,7 +294,10 @@ fn lmtp_per_recipient_results() {
     assert!(o.recipients[2].is_delivered());
     // Two replies after the content (one per accepted recipient).
     let s2c = String::from_utf8_lossy(&p.s2c);
-    assert!(s2c.ends_with("250 2.0.0 Message accepted\r\n250 2.0.0 Message accepted\r\n"), "{s2c}");
+    assert!(
+        s2c.ends_with("250 2.0.0 Message accepted\r\n250 2.0.0 Message accepted\r\n"),
+        "{s2c}"
+    );
 }
 
 #[test]
@@ -230,14 +308,22 @@ fn server_timeout_reaches_the_client_as_421() {
     let t = p.advance_to_timeout().unwrap();
     assert_eq!(t, start + secs(300));
     assert!(p.server.is_closed());
-    assert!(matches!(p.closed_reason(), Some(client::Error::ServiceNotAvailable { reply }) if reply.code().get() == 421));
+    assert!(
+        matches!(p.closed_reason(), Some(client::Error::ServiceNotAvailable { reply }) if reply.code().get() == 421)
+    );
 }
 
 #[test]
 fn client_times_out_waiting_for_the_mail_reply() {
     let mut p = Pair::new(client::Config::default(), server::Config::default());
     ready(&mut p);
-    p.client.send_message(p.now, Envelope::new(sender("a@b.c"), vec![rcpt("d@e.f")]), message()).unwrap();
+    p.client
+        .send_message(
+            p.now,
+            Envelope::new(sender("a@b.c"), vec![rcpt("d@e.f")]),
+            message(),
+        )
+        .unwrap();
     let bytes = p.client.poll_transmit().unwrap();
     // The server gets the bytes but its application never answers.
     p.server.handle_input(p.now, &bytes);
@@ -245,5 +331,12 @@ fn client_times_out_waiting_for_the_mail_reply() {
     let deadline = p.client.poll_timeout().unwrap();
     assert_eq!(deadline, p.now + secs(300));
     p.client.handle_timeout(deadline);
-    assert!(matches!(p.client.poll_event(), Some(CEvent::Closed { reason: client::Error::Timeout { phase: client::TimeoutPhase::Mail } })));
+    assert!(matches!(
+        p.client.poll_event(),
+        Some(CEvent::Closed {
+            reason: client::Error::Timeout {
+                phase: client::TimeoutPhase::Mail
+            }
+        })
+    ));
 }

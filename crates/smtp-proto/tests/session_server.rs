@@ -1,5 +1,5 @@
 //! Server session behaviour through its public API.
-#![allow(clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods, clippy::unwrap_used)]
 
 mod common;
 
@@ -21,12 +21,21 @@ fn greeting(s: &mut Server) -> String {
 #[test]
 fn typical_transaction() {
     let (mut s, now) = server();
-    assert_eq!(greeting(&mut s), "220 mx.example.org ESMTP Service ready\r\n");
+    assert_eq!(
+        greeting(&mut s),
+        "220 mx.example.org ESMTP Service ready\r\n"
+    );
     let p = Policy::default();
     let mut seen = Seen::default();
     let out = feed(&mut s, now, b"EHLO client.example.com\r\n", &p, &mut seen);
-    assert!(out.starts_with("250-mx.example.org Hello client.example.com\r\n"), "{out}");
-    assert!(out.contains("250-PIPELINING\r\n") && out.contains("CHUNKING"), "{out}");
+    assert!(
+        out.starts_with("250-mx.example.org Hello client.example.com\r\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("250-PIPELINING\r\n") && out.contains("CHUNKING"),
+        "{out}"
+    );
     assert_eq!(s.state(), State::Ready);
     let out = feed(&mut s, now, b"MAIL FROM:<a@example.com>\r\n", &p, &mut seen);
     assert_eq!(out, "250 2.1.0 Sender OK\r\n");
@@ -35,7 +44,13 @@ fn typical_transaction() {
     let out = feed(&mut s, now, b"DATA\r\n", &p, &mut seen);
     assert_eq!(out, "354 Start mail input; end with <CRLF>.<CRLF>\r\n");
     assert_eq!(s.state(), State::ReceivingData);
-    let out = feed(&mut s, now, b"Subject: x\r\n\r\n..dot\r\n.\r\n", &p, &mut seen);
+    let out = feed(
+        &mut s,
+        now,
+        b"Subject: x\r\n\r\n..dot\r\n.\r\n",
+        &p,
+        &mut seen,
+    );
     assert_eq!(out, "250 2.0.0 Message accepted\r\n");
     assert_eq!(seen.messages, vec![b"Subject: x\r\n\r\n.dot\r\n".to_vec()]);
     let out = feed(&mut s, now, b"QUIT\r\n", &p, &mut seen);
@@ -60,16 +75,27 @@ fn pipelined_replies_keep_command_order_when_answered_out_of_order() {
         b"MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.org>\r\nRCPT TO:<c@example.org>\r\nDATA\r\n",
     );
     // Only MAIL is handed out: the RCPTs depend on it.
-    let Some(Event::MailFromReceived { id: mail, .. }) = s.poll_event() else { panic!() };
+    let Some(Event::MailFromReceived { id: mail, .. }) = s.poll_event() else {
+        panic!()
+    };
     assert!(s.poll_event().is_none());
     assert!(s.poll_transmit().is_none());
     s.accept(now, mail).unwrap();
     // Both RCPTs are handed out together; DATA waits.
-    let Some(Event::RcptToReceived { id: r1, .. }) = s.poll_event() else { panic!() };
-    let Some(Event::RcptToReceived { id: r2, .. }) = s.poll_event() else { panic!() };
+    let Some(Event::RcptToReceived { id: r1, .. }) = s.poll_event() else {
+        panic!()
+    };
+    let Some(Event::RcptToReceived { id: r2, .. }) = s.poll_event() else {
+        panic!()
+    };
     assert!(s.poll_event().is_none());
     // Answer the second first; nothing is released until the group is answered.
-    s.reject(now, r2, Reply::new(ReplyCode::MAILBOX_UNAVAILABLE, None, "no")).unwrap();
+    s.reject(
+        now,
+        r2,
+        Reply::new(ReplyCode::MAILBOX_UNAVAILABLE, None, "no"),
+    )
+    .unwrap();
     assert!(s.poll_transmit().is_none());
     s.accept(now, r1).unwrap();
     let out = String::from_utf8(drain_out(&mut s)).unwrap();
@@ -78,7 +104,10 @@ fn pipelined_replies_keep_command_order_when_answered_out_of_order() {
         "250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n550 no\r\n354 Start mail input; end with <CRLF>.<CRLF>\r\n"
     );
     assert!(matches!(s.poll_event(), Some(Event::DataStarted { .. })));
-    assert_eq!(s.accept(now, r1), Err(smtp_proto::server::ApiMisuse::UnknownRequest(r1)));
+    assert_eq!(
+        s.accept(now, r1),
+        Err(smtp_proto::server::ApiMisuse::UnknownRequest(r1))
+    );
 }
 
 #[test]
@@ -87,17 +116,43 @@ fn sequence_errors() {
     let p = Policy::default();
     let mut seen = Seen::default();
     drain_out(&mut s);
-    assert_eq!(feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\n", &p, &mut seen), "503 5.5.1 Send HELO/EHLO first\r\n");
+    assert_eq!(
+        feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\n", &p, &mut seen),
+        "503 5.5.1 Send HELO/EHLO first\r\n"
+    );
     ehlo(&mut s, now);
-    assert_eq!(feed(&mut s, now, b"RCPT TO:<a@b.c>\r\n", &p, &mut seen), "503 5.5.1 Need MAIL command first\r\n");
-    assert_eq!(feed(&mut s, now, b"DATA\r\n", &p, &mut seen), "503 5.5.1 Need MAIL command first\r\n");
-    assert_eq!(feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\n", &p, &mut seen), "250 2.1.0 Sender OK\r\n");
-    assert_eq!(feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\n", &p, &mut seen), "503 5.5.1 Sender already specified\r\n");
-    assert_eq!(feed(&mut s, now, b"DATA\r\n", &p, &mut seen), "554 5.5.1 No valid recipients\r\n");
-    assert_eq!(feed(&mut s, now, b"RSET\r\n", &p, &mut seen), "250 2.0.0 Reset OK\r\n");
-    assert_eq!(feed(&mut s, now, b"FOO\r\n", &p, &mut seen), "500 5.5.1 Command unrecognized\r\n");
-    assert_eq!(feed(&mut s, now, b"NOOP\r\nVRFY bob\r\nHELP\r\n", &p, &mut seen),
-        "250 2.0.0 OK\r\n252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery\r\n214 2.0.0 See RFC 5321\r\n");
+    assert_eq!(
+        feed(&mut s, now, b"RCPT TO:<a@b.c>\r\n", &p, &mut seen),
+        "503 5.5.1 Need MAIL command first\r\n"
+    );
+    assert_eq!(
+        feed(&mut s, now, b"DATA\r\n", &p, &mut seen),
+        "503 5.5.1 Need MAIL command first\r\n"
+    );
+    assert_eq!(
+        feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\n", &p, &mut seen),
+        "250 2.1.0 Sender OK\r\n"
+    );
+    assert_eq!(
+        feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\n", &p, &mut seen),
+        "503 5.5.1 Sender already specified\r\n"
+    );
+    assert_eq!(
+        feed(&mut s, now, b"DATA\r\n", &p, &mut seen),
+        "554 5.5.1 No valid recipients\r\n"
+    );
+    assert_eq!(
+        feed(&mut s, now, b"RSET\r\n", &p, &mut seen),
+        "250 2.0.0 Reset OK\r\n"
+    );
+    assert_eq!(
+        feed(&mut s, now, b"FOO\r\n", &p, &mut seen),
+        "500 5.5.1 Command unrecognized\r\n"
+    );
+    assert_eq!(
+        feed(&mut s, now, b"NOOP\r\nVRFY bob\r\nHELP\r\n", &p, &mut seen),
+        "250 2.0.0 OK\r\n252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery\r\n214 2.0.0 See RFC 5321\r\n"
+    );
 }
 
 #[test]
@@ -111,12 +166,24 @@ fn line_too_long_resyncs() {
     // Split so the session must discard across inputs.
     s.handle_input(now, &long[..3000]);
     let _ = drain_out(&mut s);
-    let out = feed(&mut s, now, &[&long[3000..], &b"\r\nNOOP\r\n"[..]].concat(), &p, &mut seen);
+    let out = feed(
+        &mut s,
+        now,
+        &[&long[3000..], &b"\r\nNOOP\r\n"[..]].concat(),
+        &p,
+        &mut seen,
+    );
     let all = out;
     assert!(all.ends_with("250 2.0.0 OK\r\n"), "{all}");
     let (mut s, now) = server();
     ehlo(&mut s, now);
-    let out = feed(&mut s, now, &[&long[..], &b"\r\nNOOP\r\n"[..]].concat(), &p, &mut seen);
+    let out = feed(
+        &mut s,
+        now,
+        &[&long[..], &b"\r\nNOOP\r\n"[..]].concat(),
+        &p,
+        &mut seen,
+    );
     assert_eq!(out, "500 5.5.2 Line too long\r\n250 2.0.0 OK\r\n");
 }
 
@@ -129,13 +196,40 @@ fn size_limits() {
     ehlo(&mut s, now);
     let p = Policy::default();
     let mut seen = Seen::default();
-    assert_eq!(feed(&mut s, now, b"MAIL FROM:<a@b.c> SIZE=101\r\n", &p, &mut seen),
-        "552 5.3.4 Message size exceeds fixed maximum message size\r\n");
-    feed(&mut s, now, b"MAIL FROM:<a@b.c> SIZE=50\r\nRCPT TO:<d@e.f>\r\nDATA\r\n", &p, &mut seen);
+    assert_eq!(
+        feed(
+            &mut s,
+            now,
+            b"MAIL FROM:<a@b.c> SIZE=101\r\n",
+            &p,
+            &mut seen
+        ),
+        "552 5.3.4 Message size exceeds fixed maximum message size\r\n"
+    );
+    feed(
+        &mut s,
+        now,
+        b"MAIL FROM:<a@b.c> SIZE=50\r\nRCPT TO:<d@e.f>\r\nDATA\r\n",
+        &p,
+        &mut seen,
+    );
     let body = "x".repeat(150);
-    let out = feed(&mut s, now, format!("{body}\r\n.\r\nNOOP\r\n").as_bytes(), &p, &mut seen);
-    assert_eq!(out, "552 5.3.4 Message size exceeds fixed maximum message size\r\n250 2.0.0 OK\r\n");
-    assert!(seen.events.iter().any(|e| e.starts_with("data-rejected TooLarge")));
+    let out = feed(
+        &mut s,
+        now,
+        format!("{body}\r\n.\r\nNOOP\r\n").as_bytes(),
+        &p,
+        &mut seen,
+    );
+    assert_eq!(
+        out,
+        "552 5.3.4 Message size exceeds fixed maximum message size\r\n250 2.0.0 OK\r\n"
+    );
+    assert!(
+        seen.events
+            .iter()
+            .any(|e| e.starts_with("data-rejected TooLarge"))
+    );
     assert!(seen.messages.is_empty());
 }
 
@@ -145,24 +239,58 @@ fn bare_lf_in_data_is_refused_after_the_data() {
     ehlo(&mut s, now);
     let p = Policy::default();
     let mut seen = Seen::default();
-    feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n", &p, &mut seen);
-    let out = feed(&mut s, now, b"a\n.\nMAIL FROM:<evil@x.y>\r\n.\r\n", &p, &mut seen);
-    assert_eq!(out, "554 5.6.11 Bare CR or LF in message content, use CRLF\r\n");
+    feed(
+        &mut s,
+        now,
+        b"MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n",
+        &p,
+        &mut seen,
+    );
+    let out = feed(
+        &mut s,
+        now,
+        b"a\n.\nMAIL FROM:<evil@x.y>\r\n.\r\n",
+        &p,
+        &mut seen,
+    );
+    assert_eq!(
+        out,
+        "554 5.6.0 Bare CR or LF in message content, use CRLF\r\n"
+    );
     assert!(!seen.events.iter().any(|e| e.contains("evil")));
 }
 
 #[test]
 fn smuggling_sequences_do_not_end_data() {
-    for seq in ["\n.\n", "\n.\r\n", "\r.\r\n", "\r\n.\r", "\r\n.\r\r\n", "\r\n\x00.\r\n"] {
+    for seq in [
+        "\n.\n",
+        "\n.\r\n",
+        "\r.\r\n",
+        "\r\n.\r",
+        "\r\n.\r\r\n",
+        "\r\n\x00.\r\n",
+    ] {
         let now = t0();
         let mut c = Config::default();
-        c.bare_line_endings = smtp_proto::server::BareLineEndingPolicy::Accept;
+        c.bare_line_endings = smtp_proto::server::BareLineEndings::Allow;
         let mut s = Server::new(c, now);
         ehlo(&mut s, now);
         let p = Policy::default();
         let mut seen = Seen::default();
-        feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n", &p, &mut seen);
-        let out = feed(&mut s, now, format!("a{seq}MAIL FROM:<evil@x.y>\r\n").as_bytes(), &p, &mut seen);
+        feed(
+            &mut s,
+            now,
+            b"MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n",
+            &p,
+            &mut seen,
+        );
+        let out = feed(
+            &mut s,
+            now,
+            format!("a{seq}MAIL FROM:<evil@x.y>\r\n").as_bytes(),
+            &p,
+            &mut seen,
+        );
         assert_eq!(out, "", "{seq:?}");
         assert_eq!(s.state(), State::ReceivingData, "{seq:?}");
         let out = feed(&mut s, now, b"\r\n.\r\n", &p, &mut seen);
@@ -177,8 +305,19 @@ fn commands_after_data_are_content_once_354_is_sent() {
     ehlo(&mut s, now);
     let p = Policy::default();
     let mut seen = Seen::default();
-    let out = feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\nRSET\r\n.\r\n", &p, &mut seen);
-    assert!(out.ends_with("354 Start mail input; end with <CRLF>.<CRLF>\r\n250 2.0.0 Message accepted\r\n"), "{out}");
+    let out = feed(
+        &mut s,
+        now,
+        b"MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\nRSET\r\n.\r\n",
+        &p,
+        &mut seen,
+    );
+    assert!(
+        out.ends_with(
+            "354 Start mail input; end with <CRLF>.<CRLF>\r\n250 2.0.0 Message accepted\r\n"
+        ),
+        "{out}"
+    );
     assert_eq!(seen.messages, vec![b"RSET\r\n".to_vec()]);
 }
 
@@ -189,9 +328,21 @@ fn bdat_chunks_and_refused_chunk_keeps_sync() {
     let p = Policy::default();
     let mut seen = Seen::default();
     // BDAT without a transaction: refused, its 10 octets skipped.
-    let out = feed(&mut s, now, b"BDAT 10\r\nNOOP\r\nXXXXNOOP\r\n", &p, &mut seen);
+    let out = feed(
+        &mut s,
+        now,
+        b"BDAT 10\r\nNOOP\r\nXXXXNOOP\r\n",
+        &p,
+        &mut seen,
+    );
     assert_eq!(out, "503 5.5.1 Need MAIL command first\r\n250 2.0.0 OK\r\n");
-    let out = feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nBDAT 5\r\nhel", &p, &mut seen);
+    let out = feed(
+        &mut s,
+        now,
+        b"MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nBDAT 5\r\nhel",
+        &p,
+        &mut seen,
+    );
     assert_eq!(out, "250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n");
     let out = feed(&mut s, now, b"lo", &p, &mut seen);
     assert_eq!(out, "250 2.0.0 Chunk received\r\n");
@@ -211,12 +362,21 @@ fn starttls_discards_injected_commands() {
     ehlo(&mut s, now);
     let p = Policy::default();
     let mut seen = Seen::default();
-    let out = feed(&mut s, now, b"STARTTLS\r\nMAIL FROM:<evil@x.y>\r\n", &p, &mut seen);
+    let out = feed(
+        &mut s,
+        now,
+        b"STARTTLS\r\nMAIL FROM:<evil@x.y>\r\n",
+        &p,
+        &mut seen,
+    );
     assert_eq!(out, "220 2.0.0 Ready to start TLS\r\n");
     assert_eq!(seen.events, vec!["discarded 22", "tls"]);
     assert_eq!(s.state(), State::TlsHandshake);
     s.handle_input(now, b"RCPT TO:<x@y.z>\r\n");
-    assert!(matches!(s.poll_event(), Some(Event::PlaintextDiscarded { len: 17 })));
+    assert!(matches!(
+        s.poll_event(),
+        Some(Event::PlaintextDiscarded { len: 17 })
+    ));
     s.handle_tls_established(now);
     assert!(s.is_tls());
     assert_eq!(s.state(), State::Connected);
@@ -236,24 +396,60 @@ fn auth_plain_login_and_cancel() {
     c.require_auth = true;
     let mut s = Server::new(c, now);
     ehlo(&mut s, now);
-    let p = Policy { auth_user: Some(("tim".into(), "tanstaaf".into())), ..Policy::default() };
+    let p = Policy {
+        auth_user: Some(("tim".into(), "tanstaaf".into())),
+        ..Policy::default()
+    };
     let mut seen = Seen::default();
-    assert_eq!(feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\n", &p, &mut seen), "530 5.7.0 Authentication required\r\n");
+    assert_eq!(
+        feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\n", &p, &mut seen),
+        "530 5.7.0 Authentication required\r\n"
+    );
     // Wrong password with an initial response.
     let ir = "AHRpbQB3cm9uZw=="; // \0tim\0wrong
-    assert_eq!(feed(&mut s, now, format!("AUTH PLAIN {ir}\r\n").as_bytes(), &p, &mut seen), "535 5.7.8 Authentication credentials invalid\r\n");
+    assert_eq!(
+        feed(
+            &mut s,
+            now,
+            format!("AUTH PLAIN {ir}\r\n").as_bytes(),
+            &p,
+            &mut seen
+        ),
+        "535 5.7.8 Authentication credentials invalid\r\n"
+    );
     // Cancelled.
-    assert_eq!(feed(&mut s, now, b"AUTH LOGIN\r\n", &p, &mut seen), "334 VXNlcm5hbWU6\r\n");
-    assert_eq!(feed(&mut s, now, b"*\r\n", &p, &mut seen), "501 5.7.0 Authentication cancelled\r\n");
+    assert_eq!(
+        feed(&mut s, now, b"AUTH LOGIN\r\n", &p, &mut seen),
+        "334 VXNlcm5hbWU6\r\n"
+    );
+    assert_eq!(
+        feed(&mut s, now, b"*\r\n", &p, &mut seen),
+        "501 5.7.0 Authentication cancelled\r\n"
+    );
     assert!(seen.events.contains(&"auth-cancelled".to_string()));
     // LOGIN with the two prompts.
     let mut seen = Seen::default();
-    assert_eq!(feed(&mut s, now, b"AUTH LOGIN\r\n", &p, &mut seen), "334 VXNlcm5hbWU6\r\n");
-    assert_eq!(feed(&mut s, now, b"dGlt\r\n", &p, &mut seen), "334 UGFzc3dvcmQ6\r\n");
-    assert_eq!(feed(&mut s, now, b"dGFuc3RhYWY=\r\n", &p, &mut seen), "235 2.7.0 Authentication successful\r\n");
+    assert_eq!(
+        feed(&mut s, now, b"AUTH LOGIN\r\n", &p, &mut seen),
+        "334 VXNlcm5hbWU6\r\n"
+    );
+    assert_eq!(
+        feed(&mut s, now, b"dGlt\r\n", &p, &mut seen),
+        "334 UGFzc3dvcmQ6\r\n"
+    );
+    assert_eq!(
+        feed(&mut s, now, b"dGFuc3RhYWY=\r\n", &p, &mut seen),
+        "235 2.7.0 Authentication successful\r\n"
+    );
     assert!(s.is_authenticated());
-    assert_eq!(feed(&mut s, now, b"AUTH PLAIN\r\n", &p, &mut seen), "503 5.5.1 Already authenticated\r\n");
-    assert_eq!(feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\n", &p, &mut seen), "250 2.1.0 Sender OK\r\n");
+    assert_eq!(
+        feed(&mut s, now, b"AUTH PLAIN\r\n", &p, &mut seen),
+        "503 5.5.1 Already authenticated\r\n"
+    );
+    assert_eq!(
+        feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\n", &p, &mut seen),
+        "250 2.1.0 Sender OK\r\n"
+    );
 }
 
 #[test]
@@ -266,7 +462,10 @@ fn timeout_sends_421() {
     assert!(!s.is_closed());
     s.handle_timeout(deadline);
     assert!(s.is_closed());
-    assert_eq!(String::from_utf8(drain_out(&mut s)).unwrap(), "421 4.4.2 Timeout, closing connection\r\n");
+    assert_eq!(
+        String::from_utf8(drain_out(&mut s)).unwrap(),
+        "421 4.4.2 Timeout, closing connection\r\n"
+    );
     assert!(matches!(s.poll_event(), Some(Event::Closed { .. })));
     assert!(s.poll_timeout().is_none());
 }
@@ -277,7 +476,9 @@ fn no_timeout_while_the_application_thinks() {
     drain_out(&mut s);
     s.handle_input(now, b"EHLO x\r\n");
     assert!(s.poll_timeout().is_none());
-    let Some(Event::HelloReceived { id, .. }) = s.poll_event() else { panic!() };
+    let Some(Event::HelloReceived { id, .. }) = s.poll_event() else {
+        panic!()
+    };
     s.accept(now + secs(1000), id).unwrap();
     assert_eq!(s.poll_timeout(), Some(now + secs(1300)));
 }
@@ -290,8 +491,17 @@ fn too_many_bad_commands_closes() {
     let mut s = Server::new(c, now);
     drain_out(&mut s);
     let mut seen = Seen::default();
-    let out = feed(&mut s, now, b"FOO\r\nBAR\r\nBAZ\r\nNOOP\r\n", &Policy::default(), &mut seen);
-    assert_eq!(out, "500 5.5.1 Command unrecognized\r\n500 5.5.1 Command unrecognized\r\n500 5.5.1 Command unrecognized\r\n421 4.7.0 Too many errors, closing connection\r\n");
+    let out = feed(
+        &mut s,
+        now,
+        b"FOO\r\nBAR\r\nBAZ\r\nNOOP\r\n",
+        &Policy::default(),
+        &mut seen,
+    );
+    assert_eq!(
+        out,
+        "500 5.5.1 Command unrecognized\r\n500 5.5.1 Command unrecognized\r\n500 5.5.1 Command unrecognized\r\n421 4.7.0 Too many errors, closing connection\r\n"
+    );
     assert!(s.is_closed());
     s.handle_input(now, b"NOOP\r\n");
     assert!(s.poll_transmit().is_none());
@@ -303,8 +513,15 @@ fn lmtp_one_reply_per_accepted_recipient() {
     let mut c = Config::default();
     c.lmtp = true;
     let mut s = Server::new(c, now);
-    assert!(String::from_utf8(drain_out(&mut s)).unwrap().contains("LMTP"));
-    let p = Policy { reject_rcpt_prefix: Some("bad".into()), ..Policy::default() };
+    assert!(
+        String::from_utf8(drain_out(&mut s))
+            .unwrap()
+            .contains("LMTP")
+    );
+    let p = Policy {
+        reject_rcpt_prefix: Some("bad".into()),
+        ..Policy::default()
+    };
     let mut seen = Seen::default();
     assert!(feed(&mut s, now, b"EHLO x\r\n", &p, &mut seen).starts_with("500 5.5.1"));
     feed(&mut s, now, b"LHLO x\r\n", &p, &mut seen);
@@ -313,7 +530,10 @@ fn lmtp_one_reply_per_accepted_recipient() {
     s.handle_input(now, b"hi\r\n.\r\n");
     let mut slots = None;
     while let Some(ev) = s.poll_event() {
-        if let Event::DataEnded { lmtp_recipients, .. } = ev {
+        if let Event::DataEnded {
+            lmtp_recipients, ..
+        } = ev
+        {
             slots = Some(lmtp_recipients);
         }
     }
@@ -321,23 +541,43 @@ fn lmtp_one_reply_per_accepted_recipient() {
     assert_eq!(slots.len(), 2);
     assert_eq!(slots[0].forward_path.to_string(), "<one@e.f>");
     // Answer in reverse order: replies still come in RCPT order.
-    s.reject(now, slots[1].id, Reply::new(ReplyCode::INSUFFICIENT_STORAGE, None, "over quota")).unwrap();
+    s.reject(
+        now,
+        slots[1].id,
+        Reply::new(ReplyCode::INSUFFICIENT_STORAGE, None, "over quota"),
+    )
+    .unwrap();
     assert!(s.poll_transmit().is_none());
     s.accept(now, slots[0].id).unwrap();
-    assert_eq!(String::from_utf8(drain_out(&mut s)).unwrap(), "250 2.0.0 Message accepted\r\n452 over quota\r\n");
+    assert_eq!(
+        String::from_utf8(drain_out(&mut s)).unwrap(),
+        "250 2.0.0 Message accepted\r\n452 over quota\r\n"
+    );
 }
 
 #[test]
 fn decisions_are_checked() {
     let (mut s, now) = server();
     s.handle_input(now, b"EHLO x\r\n");
-    let Some(Event::HelloReceived { id, .. }) = s.poll_event() else { panic!() };
-    assert!(s.reject(now, id, Reply::new(ReplyCode::OK, None, "no")).is_err());
+    let Some(Event::HelloReceived { id, .. }) = s.poll_event() else {
+        panic!()
+    };
+    assert!(
+        s.reject(now, id, Reply::new(ReplyCode::OK, None, "no"))
+            .is_err()
+    );
     assert!(s.auth_challenge(now, id, b"x").is_err());
     s.accept(now, id).unwrap();
     assert!(s.accept(now, id).is_err());
     s.close(now, None);
     assert!(s.is_closed());
-    assert!(String::from_utf8(drain_out(&mut s)).unwrap().ends_with("421 4.3.0 Service shutting down, closing connection\r\n"));
-    assert_eq!(s.accept(now, id), Err(smtp_proto::server::ApiMisuse::Closed));
+    assert!(
+        String::from_utf8(drain_out(&mut s))
+            .unwrap()
+            .ends_with("421 4.3.0 Service shutting down, closing connection\r\n")
+    );
+    assert_eq!(
+        s.accept(now, id),
+        Err(smtp_proto::server::ApiMisuse::Closed)
+    );
 }

@@ -17,8 +17,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 
 pub use self::config::{Config, Timeouts};
 pub use self::event::{
-    Credentials, Envelope, Error, Event, RecipientOutcome, State, TimeoutPhase,
-    TransactionOutcome,
+    Credentials, Envelope, Error, Event, RecipientOutcome, State, TimeoutPhase, TransactionOutcome,
 };
 pub use crate::session::{ApiMisuse, RequestId};
 
@@ -48,19 +47,32 @@ enum Expect {
     Greeting,
     Ehlo,
     Helo,
-    StartTls { id: RequestId },
-    Auth { id: RequestId, next: AuthNext },
+    StartTls {
+        id: RequestId,
+    },
+    Auth {
+        id: RequestId,
+        next: AuthNext,
+    },
     Mail,
-    Rcpt { index: usize },
+    Rcpt {
+        index: usize,
+    },
     Data,
     /// Replies after the content: 1 for SMTP, one per accepted recipient for LMTP.
-    DataEnd { remaining: usize },
+    DataEnd {
+        remaining: usize,
+    },
     Bdat,
     /// RSET: `Some(id)` when the application asked for it, `None` when the session sends it to
     /// clean up after a failed transaction (the transaction completes with its reply).
-    Rset { id: Option<RequestId> },
+    Rset {
+        id: Option<RequestId>,
+    },
     Quit,
-    Generic { id: RequestId },
+    Generic {
+        id: RequestId,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,7 +193,8 @@ impl Client {
             Mode::Closed => return,
             Mode::TlsHandshake => {
                 if !data.is_empty() {
-                    self.events.push_back(Event::PlaintextDiscarded { len: data.len() });
+                    self.events
+                        .push_back(Event::PlaintextDiscarded { len: data.len() });
                 }
                 return;
             }
@@ -210,11 +223,9 @@ impl Client {
     /// is overdue ends the session with [`Error::Timeout`].
     pub fn handle_timeout(&mut self, now: Instant) {
         let now = self.clock.observe(now);
-        if let Some(deadline) = self.poll_timeout() {
-            if now >= deadline {
-                let phase = self.timeout_phase();
-                self.close_with(Error::Timeout { phase });
-            }
+        if self.poll_timeout().is_some_and(|deadline| now >= deadline) {
+            let phase = self.timeout_phase();
+            self.close_with(Error::Timeout { phase });
         }
     }
 
@@ -258,9 +269,9 @@ impl Client {
             Mode::Running if self.capabilities.is_none() => {
                 Err(ApiMisuse::WrongState("wait for HelloCompleted"))
             }
-            Mode::Running if !self.expects.is_empty() || self.txn.is_some() => Err(
-                ApiMisuse::WrongState("another operation is in progress"),
-            ),
+            Mode::Running if !self.expects.is_empty() || self.txn.is_some() => {
+                Err(ApiMisuse::WrongState("another operation is in progress"))
+            }
             Mode::Running => Ok(()),
         }
     }
@@ -357,7 +368,11 @@ impl Client {
                 v.extend_from_slice(username.as_bytes());
                 v.push(0);
                 v.extend_from_slice(password.expose());
-                (AuthMechanism::Plain, Some(Secret::from(v)), AuthNext::Cancel)
+                (
+                    AuthMechanism::Plain,
+                    Some(Secret::from(v)),
+                    AuthNext::Cancel,
+                )
             }
             Credentials::Login { username, password } => (
                 AuthMechanism::Login,
@@ -368,13 +383,21 @@ impl Client {
                 let mut v = format!("user={username}\x01auth=Bearer ").into_bytes();
                 v.extend_from_slice(token.expose());
                 v.extend_from_slice(b"\x01\x01");
-                (AuthMechanism::XOAuth2, Some(Secret::from(v)), AuthNext::AckError)
+                (
+                    AuthMechanism::XOAuth2,
+                    Some(Secret::from(v)),
+                    AuthNext::AckError,
+                )
             }
             Credentials::OAuthBearer { username, token } => {
                 let mut v = format!("n,a={username},\x01auth=Bearer ").into_bytes();
                 v.extend_from_slice(token.expose());
                 v.extend_from_slice(b"\x01\x01");
-                (AuthMechanism::OAuthBearer, Some(Secret::from(v)), AuthNext::AckError)
+                (
+                    AuthMechanism::OAuthBearer,
+                    Some(Secret::from(v)),
+                    AuthNext::AckError,
+                )
             }
         };
         if !self.caps().auth_mechanisms().contains(&mechanism) {
@@ -384,7 +407,7 @@ impl Client {
         let next = match initial {
             Some(ir) => {
                 // "AUTH " + mechanism + " " + base64 + CRLF
-                let len = 5 + mechanism.as_str().len() + 1 + (ir.expose().len() + 2) / 3 * 4 + 2;
+                let len = 5 + mechanism.as_str().len() + 1 + ir.expose().len().div_ceil(3) * 4 + 2;
                 if len <= self.config.max_initial_response_line {
                     self.write_command(&Command::Auth {
                         mechanism,
@@ -455,14 +478,17 @@ impl Client {
         let now = self.clock.observe(now);
         self.check_ready()?;
         if envelope.recipients.is_empty() {
-            return Err(ApiMisuse::InvalidArgument("a transaction needs a recipient"));
+            return Err(ApiMisuse::InvalidArgument(
+                "a transaction needs a recipient",
+            ));
         }
         let caps = self.caps();
         let p = &envelope.parameters;
-        if let (Some(size), Some(Some(limit))) = (p.size, caps.size()) {
-            if limit > 0 && size > limit {
-                return Err(ApiMisuse::MessageTooLarge { size, limit });
-            }
+        if let (Some(size), Some(Some(limit))) = (p.size, caps.size())
+            && limit > 0
+            && size > limit
+        {
+            return Err(ApiMisuse::MessageTooLarge { size, limit });
         }
         match p.body {
             Some(Body::EightBitMime) if !caps.eight_bit_mime() => {
@@ -838,7 +864,9 @@ impl Client {
                 }
             }
             Expect::Auth { id, next } => self.on_auth_reply(id, next, reply),
-            Expect::Rset { id: Some(id) } => self.events.push_back(Event::ReplyReceived { id, reply }),
+            Expect::Rset { id: Some(id) } => {
+                self.events.push_back(Event::ReplyReceived { id, reply })
+            }
             Expect::Rset { id: None } => self.complete_transaction(),
             Expect::Generic { id } => self.events.push_back(Event::ReplyReceived { id, reply }),
             Expect::Quit => self.close_with(Error::Quit),
@@ -846,10 +874,11 @@ impl Client {
             Expect::Rcpt { index } => self.on_rcpt_reply(index, reply),
             Expect::Data => self.on_data_reply(reply),
             Expect::Bdat => {
-                if let Some(t) = &mut self.txn {
-                    if !reply.is_positive() && t.chunk_failure.is_none() {
-                        t.chunk_failure = Some(reply);
-                    }
+                if let Some(t) = &mut self.txn
+                    && !reply.is_positive()
+                    && t.chunk_failure.is_none()
+                {
+                    t.chunk_failure = Some(reply);
                 }
             }
             Expect::DataEnd { remaining } => self.on_data_end_reply(remaining, reply),
@@ -952,13 +981,13 @@ impl Client {
         let Some(t) = &mut self.txn else { return };
         if !t.abandoned {
             let reply = t.chunk_failure.clone().unwrap_or(reply);
-            let accepted = t
+            let mut accepted = t
                 .outcome
                 .recipients
                 .iter_mut()
                 .filter(|r| r.rcpt.as_ref().is_some_and(Reply::is_positive));
             if lmtp {
-                if let Some(r) = accepted.skip(t.lmtp_next).next() {
+                if let Some(r) = accepted.nth(t.lmtp_next) {
                     r.data = Some(reply);
                 }
                 t.lmtp_next += 1;

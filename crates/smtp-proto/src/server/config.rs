@@ -2,24 +2,9 @@
 
 use std::time::Duration;
 
+pub use crate::framing::BareLineEndings;
 use crate::parse::ParseOptions;
 use crate::types::AuthMechanism;
-
-/// How the server treats a bare LF or a bare CR inside DATA.
-///
-/// RFC 5321 §2.3.8 allows only CRLF as a line ending. Accepting bare line endings is what made
-/// "SMTP smuggling" possible (a `<LF>.<CR><LF>` that one server takes as the end of the data and
-/// the next one does not), so the default refuses such messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum BareLineEndingPolicy {
-    /// The message is read to its real end (`<CRLF>.<CRLF>`) and then refused with
-    /// `554 5.6.11` (RFC 5321 §2.3.8, the Postfix `smtpd_forbid_bare_newline` behaviour).
-    #[default]
-    Reject,
-    /// The bytes are passed on unchanged (only `<CRLF>.<CRLF>` ends the data either way).
-    Accept,
-}
 
 /// The ESMTP extensions the server offers in its EHLO/LHLO reply (RFC 5321 §4.1.1.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,8 +113,11 @@ pub struct Config {
     pub max_receive_buffer: usize,
     /// Invalid commands in a row before the session answers `421 4.7.0` and closes.
     pub max_bad_commands: u32,
-    /// What to do with bare CR or LF inside message content.
-    pub bare_line_endings: BareLineEndingPolicy,
+    /// What to do with a bare CR or LF inside DATA content. RFC 5321 §2.3.8 allows only CRLF;
+    /// accepting bare line endings is what made "SMTP smuggling" possible, so the default
+    /// ([`BareLineEndings::Reject`]) reads the message to its real end and refuses it with
+    /// `554 5.6.0`. Whatever the policy, only `<CRLF>.<CRLF>` ends the content.
+    pub bare_line_endings: BareLineEndings,
     /// Command parsing lenience (strict RFC 5321 by default). The session sets
     /// `smtputf8` itself per transaction.
     pub parse_options: ParseOptions,
@@ -165,7 +153,7 @@ impl Default for Config {
             max_pipelined_commands: 256,
             max_receive_buffer: 64 * 1024,
             max_bad_commands: 10,
-            bare_line_endings: BareLineEndingPolicy::Reject,
+            bare_line_endings: BareLineEndings::Reject,
             parse_options: ParseOptions::default(),
             require_auth: false,
             auth_requires_tls: false,

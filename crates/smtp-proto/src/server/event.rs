@@ -3,11 +3,11 @@
 use bytes::Bytes;
 
 use crate::session::RequestId;
+use crate::types::EnhancedStatusCode as Esc;
 use crate::types::{
     AuthMechanism, Command, ForwardPath, Host, MailParameters, RcptParameters, Reply, ReplyCode,
     ReversePath, Secret,
 };
-use crate::types::EnhancedStatusCode as Esc;
 
 /// Which greeting command the client used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,8 +45,8 @@ pub enum DataFailure {
         limit: u64,
     },
     /// The content held a bare CR or LF under
-    /// [`BareLineEndingPolicy::Reject`](super::BareLineEndingPolicy::Reject): answered
-    /// `554 5.6.11` after the content ended.
+    /// [`BareLineEndings::Reject`](super::BareLineEndings::Reject): answered `554 5.6.0`
+    /// after the content ended.
     BareLineEnding,
 }
 
@@ -62,7 +62,7 @@ impl DataFailure {
             ),
             DataFailure::BareLineEnding => Reply::from_static(
                 ReplyCode::TRANSACTION_FAILED,
-                Esc::new(5, 6, 11),
+                Some(Esc::MEDIA_ERROR),
                 "Bare CR or LF in message content, use CRLF",
             ),
         }
@@ -228,11 +228,9 @@ impl Error {
     #[must_use]
     pub fn reply(&self) -> Option<Reply> {
         match self {
-            Error::Quit | Error::ServiceRefused => Some(Reply::from_static(
-                ReplyCode::CLOSING,
-                Some(Esc::OK),
-                "Bye",
-            )),
+            Error::Quit | Error::ServiceRefused => {
+                Some(Reply::from_static(ReplyCode::CLOSING, Some(Esc::OK), "Bye"))
+            }
             Error::Timeout { .. } => Some(Reply::from_static(
                 ReplyCode::SERVICE_NOT_AVAILABLE,
                 Some(Esc::BAD_CONNECTION),

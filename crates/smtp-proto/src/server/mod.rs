@@ -26,10 +26,8 @@ use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
 
-pub use self::config::{BareLineEndingPolicy, Config, Extensions, Timeouts};
-pub use self::event::{
-    DataFailure, Error, Event, HelloKind, LmtpRecipient, State, TimeoutPhase,
-};
+pub use self::config::{BareLineEndings, Config, Extensions, Timeouts};
+pub use self::event::{DataFailure, Error, Event, HelloKind, LmtpRecipient, State, TimeoutPhase};
 pub use crate::session::{ApiMisuse, RequestId};
 
 use crate::ParseError;
@@ -63,7 +61,9 @@ enum Kind {
     /// DATA or the last BDAT, after the content: the message reply.
     MessageEnd,
     /// One LMTP per-recipient reply after the content; `group` is the DATA/BDAT id.
-    LmtpRecipient { group: RequestId },
+    LmtpRecipient {
+        group: RequestId,
+    },
     Auth,
     /// ETRN, delegated VRFY/EXPN/HELP.
     Generic,
@@ -119,9 +119,7 @@ enum Mode {
     /// DATA content until `<CRLF>.<CRLF>`.
     Data {
         id: RequestId,
-        reader: wire::DataDecoder,
-        size: u64,
-        too_large: bool,
+        reader: crate::framing::DataReader,
     },
     /// A BDAT chunk of `remaining` octets; `discard` holds the reply when the chunk is refused.
     Bdat {
@@ -275,7 +273,8 @@ impl Server {
             Mode::Closed => return,
             Mode::TlsHandshake => {
                 if !data.is_empty() {
-                    self.events.push_back(Event::PlaintextDiscarded { len: data.len() });
+                    self.events
+                        .push_back(Event::PlaintextDiscarded { len: data.len() });
                 }
                 return;
             }
@@ -293,11 +292,9 @@ impl Server {
     /// When a wait has really expired the session queues `421 4.4.2` and closes.
     pub fn handle_timeout(&mut self, now: Instant) {
         let now = self.clock.observe(now);
-        if let Some(deadline) = self.poll_timeout() {
-            if now >= deadline {
-                let phase = self.timeout_phase();
-                self.close_with(Error::Timeout { phase }, None);
-            }
+        if self.poll_timeout().is_some_and(|deadline| now >= deadline) {
+            let phase = self.timeout_phase();
+            self.close_with(Error::Timeout { phase }, None);
         }
     }
 
@@ -659,8 +656,10 @@ impl Server {
                 }
             }
             Kind::Rcpt => {
-                if let Some(t) = &mut self.transaction {
-                    if let Some(r) = t.recipients.iter_mut().find(|r| r.id == id) {
+                if let Some(t) = &mut self.transaction
+                    && let Some(r) = t.recipients.iter_mut().find(|r| r.id == id)
+                {
+                    {
                         r.state = if positive {
                             RcptState::Accepted
                         } else {

@@ -8,8 +8,9 @@ use super::{
     DataFailure, Error, Event, Greeting, HelloKind, Kind, LmtpRecipient, Mode, RcptState,
     Recipient, Server, Slot, Status, Transaction, canned,
 };
+use crate::framing::{DataConfig, DataEvent, DataReader};
 use crate::parse;
-use crate::session::wire::{self, DataStep};
+use crate::session::wire;
 use crate::types::{Body, Command, EhloResponse, Reply, ReplyLine, SaslResponse, Text};
 use crate::{ParseError, ParseErrorKind};
 
@@ -203,43 +204,30 @@ impl Server {
     }
 
     fn read_data(&mut self) -> bool {
-        let limit = self.config.max_message_size;
         let mut any = false;
         loop {
-            let Mode::Data {
-                id,
-                reader,
-                size,
-                too_large,
-            } = &mut self.mode
-            else {
+            let Mode::Data { id, reader } = &mut self.mode else {
                 return any;
             };
+            let id = *id;
             match reader.decode(&mut self.rbuf) {
-                DataStep::NeedMore => return any,
-                DataStep::Chunk(data) => {
+                None => return any,
+                Some(DataEvent::Chunk(data)) => {
                     any = true;
-                    *size = size.saturating_add(data.len() as u64);
-                    if limit.is_some_and(|l| *size > l) {
-                        *too_large = true;
-                    }
-                    if !*too_large {
-                        self.events.push_back(Event::DataChunk { id: *id, data });
-                    }
+                    self.events.push_back(Event::DataChunk { id, data });
                 }
-                DataStep::End => {
-                    let (id, size) = (*id, *size);
-                    let failure = if *too_large {
-                        limit.map(|limit| DataFailure::TooLarge { limit })
-                    } else if reader.saw_bare_line_ending()
-                        && self.config.bare_line_endings == super::BareLineEndingPolicy::Reject
-                    {
+                Some(DataEvent::End(end)) => {
+                    let failure = if end.too_large {
+                        self.config
+                            .max_message_size
+                            .map(|limit| DataFailure::TooLarge { limit })
+                    } else if end.bare_rejected {
                         Some(DataFailure::BareLineEnding)
                     } else {
                         None
                     };
                     self.mode = Mode::Command;
-                    self.end_message(id, size, failure);
+                    self.end_message(id, end.size, failure);
                     return true;
                 }
             }
@@ -267,8 +255,11 @@ impl Server {
             any = true;
             let chunk = self.rbuf.split_to(take).freeze();
             *remaining -= take as u64;
-            if discard.is_none() && failure.is_none() {
-                if let Some(t) = &mut self.transaction {
+            if discard.is_none()
+                && failure.is_none()
+                && let Some(t) = &mut self.transaction
+            {
+                {
                     t.bdat_size = t.bdat_size.saturating_add(take as u64);
                     if let Some(l) = limit.filter(|l| t.bdat_size > *l) {
                         *failure = Some(DataFailure::TooLarge { limit: l });
@@ -352,7 +343,11 @@ impl Server {
     }
 
     pub(super) fn with_esc(&self, reply: Reply) -> Reply {
-        if self.esc() { reply } else { without_esc(reply) }
+        if self.esc() {
+            reply
+        } else {
+            without_esc(reply)
+        }
     }
 
     /// Answers the request at `idx` with a reply of the session's own.
@@ -424,21 +419,33 @@ impl Server {
             Command::Noop { .. } => self.answer(idx, canned::ok(esc)),
             c @ (Command::Vrfy { .. } | Command::Expn { .. }) => {
                 if self.config.delegate_vrfy_expn {
-                    self.ask(idx, Kind::Generic, Event::CommandReceived { id, command: c });
+                    self.ask(
+                        idx,
+                        Kind::Generic,
+                        Event::CommandReceived { id, command: c },
+                    );
                 } else {
                     self.answer(idx, canned::cannot_vrfy(esc));
                 }
             }
             c @ Command::Help { .. } => {
                 if self.config.delegate_help {
-                    self.ask(idx, Kind::Generic, Event::CommandReceived { id, command: c });
+                    self.ask(
+                        idx,
+                        Kind::Generic,
+                        Event::CommandReceived { id, command: c },
+                    );
                 } else {
                     self.answer(idx, canned::help(esc));
                 }
             }
             c @ Command::Etrn { .. } => {
                 if self.config.extensions.etrn && self.hello.is_some() {
-                    self.ask(idx, Kind::Generic, Event::CommandReceived { id, command: c });
+                    self.ask(
+                        idx,
+                        Kind::Generic,
+                        Event::CommandReceived { id, command: c },
+                    );
                 } else {
                     self.refuse(idx, canned::not_implemented(esc));
                 }
@@ -464,7 +471,11 @@ impl Server {
         }
         let id = self.queue[idx].id;
         self.pending_hello = Some((id, host.clone()));
-        self.ask(idx, Kind::Hello(kind), Event::HelloReceived { id, kind, host });
+        self.ask(
+            idx,
+            Kind::Hello(kind),
+            Event::HelloReceived { id, kind, host },
+        );
     }
 
     fn on_mail(
@@ -503,10 +514,10 @@ impl Server {
         if !offered && !parameters.is_empty() {
             return self.refuse(idx, canned::parameter_not_offered(esc));
         }
-        if let (Some(size), Some(max)) = (p.size, self.config.max_message_size) {
-            if size > max {
-                return self.answer(idx, canned::size_exceeded(esc));
-            }
+        if let (Some(size), Some(max)) = (p.size, self.config.max_message_size)
+            && size > max
+        {
+            return self.answer(idx, canned::size_exceeded(esc));
         }
         self.pending_transaction = Some(Transaction {
             body: parameters.body,
@@ -593,11 +604,13 @@ impl Server {
         self.queue[idx].kind = Kind::MessageEnd;
         self.flush_decided();
         wire::encode_reply(&canned::start_data(), &mut self.out);
+        let data_config = DataConfig {
+            max_size: self.config.max_message_size.unwrap_or(u64::MAX),
+            bare_line_endings: self.config.bare_line_endings,
+        };
         self.mode = Mode::Data {
             id,
-            reader: wire::DataDecoder::new(),
-            size: 0,
-            too_large: false,
+            reader: DataReader::new(data_config),
         };
         self.events.push_back(Event::DataStarted { id });
     }
@@ -616,11 +629,12 @@ impl Server {
         } else {
             self.bad_commands = 0;
         }
-        if let Some(t) = &mut self.transaction {
-            if refusal.is_none() && !t.bdat_started {
-                t.bdat_started = true;
-                self.events.push_back(Event::DataStarted { id });
-            }
+        if let Some(t) = &mut self.transaction
+            && refusal.is_none()
+            && !t.bdat_started
+        {
+            t.bdat_started = true;
+            self.events.push_back(Event::DataStarted { id });
         }
         // The chunk is read (or skipped) before the reply, so the stream stays in sync even
         // when the BDAT is refused (RFC 3030 §2).
@@ -667,10 +681,7 @@ impl Server {
         if !self.auth_offered() {
             return self.refuse(idx, canned::not_implemented(esc));
         }
-        if !matches!(
-            self.hello,
-            Some((HelloKind::Ehlo | HelloKind::Lhlo, _))
-        ) {
+        if !matches!(self.hello, Some((HelloKind::Ehlo | HelloKind::Lhlo, _))) {
             return self.refuse(idx, canned::ehlo_first(esc));
         }
         if self.authenticated {

@@ -82,7 +82,12 @@ pub(super) fn ready_for_tls(esc: bool) -> Reply {
 }
 
 pub(super) fn shutting_down(esc: bool) -> Reply {
-    r(421, e(4, 3, 0), esc, "Service shutting down, closing connection")
+    r(
+        421,
+        e(4, 3, 0),
+        esc,
+        "Service shutting down, closing connection",
+    )
 }
 
 // ---- sequence and availability errors (RFC 5321 §4.3.2) ----

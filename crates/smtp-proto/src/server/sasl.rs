@@ -70,10 +70,14 @@ pub fn decode_plain(response: &[u8]) -> Result<Plain, SaslError> {
     let (Some(authzid), Some(authcid), Some(password), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(SaslError::Malformed("PLAIN needs authzid NUL authcid NUL passwd"));
+        return Err(SaslError::Malformed(
+            "PLAIN needs authzid NUL authcid NUL passwd",
+        ));
     };
     if authcid.is_empty() || password.is_empty() {
-        return Err(SaslError::Malformed("PLAIN user name and password must not be empty"));
+        return Err(SaslError::Malformed(
+            "PLAIN user name and password must not be empty",
+        ));
     }
     Ok(Plain {
         authzid: if authzid.is_empty() {
@@ -114,7 +118,9 @@ pub struct Bearer {
 }
 
 /// Reads `key=value` pairs separated by `^A` and ended by `^A^A` (RFC 7628 §3.1).
-fn kvpairs(s: &[u8]) -> Result<Vec<(&[u8], &[u8])>, SaslError> {
+type Pairs<'a> = Vec<(&'a [u8], &'a [u8])>;
+
+fn kvpairs(s: &[u8]) -> Result<Pairs<'_>, SaslError> {
     let body = s
         .strip_suffix(b"\x01\x01")
         .ok_or(SaslError::Malformed("missing the final ^A^A"))?;
@@ -264,7 +270,10 @@ mod tests {
         assert_eq!(b.user.as_deref(), Some("user@example.com"));
         assert_eq!(b.host.as_deref(), Some("server.example.com"));
         assert_eq!(b.port, Some(143));
-        assert_eq!(b.token.expose(), b"vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==");
+        assert_eq!(
+            b.token.expose(),
+            b"vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg=="
+        );
         assert!(decode_oauthbearer(b"x,,\x01auth=Bearer t\x01\x01").is_err());
         assert!(decode_oauthbearer(b"n,,\x01host=h\x01\x01").is_err());
         let anon = decode_oauthbearer(b"n,,\x01auth=Bearer t\x01\x01").unwrap();

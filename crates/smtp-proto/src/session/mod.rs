@@ -127,6 +127,9 @@ mod tests {
         let t0 = Instant::now();
         let mut c = Clock::new(t0 + Duration::from_secs(5));
         assert_eq!(c.observe(t0), t0 + Duration::from_secs(5));
-        assert_eq!(c.observe(t0 + Duration::from_secs(9)), t0 + Duration::from_secs(9));
+        assert_eq!(
+            c.observe(t0 + Duration::from_secs(9)),
+            t0 + Duration::from_secs(9)
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Shared helpers for the session tests: a virtual clock, an application that answers server
 //! events by a policy, and byte shuttling between a client and a server.
-#![allow(dead_code, clippy::disallowed_methods)]
+#![allow(dead_code, clippy::disallowed_methods, clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 
@@ -99,13 +99,16 @@ pub fn answer_all(s: &mut Server, now: Instant, policy: &Policy, seen: &mut Seen
                 ("PLAIN", None) => s.auth_challenge(now, id, b"").unwrap(),
                 ("PLAIN", Some(r)) => {
                     let ok = match (server::sasl::decode_plain(r.expose()), &policy.auth_user) {
-                        (Ok(p), Some((u, pw))) => p.authcid == *u && p.password.expose() == pw.as_bytes(),
+                        (Ok(p), Some((u, pw))) => {
+                            p.authcid == *u && p.password.expose() == pw.as_bytes()
+                        }
                         _ => false,
                     };
                     if ok {
                         s.accept(now, id).unwrap();
                     } else {
-                        s.reject(now, id, server::sasl::credentials_invalid()).unwrap();
+                        s.reject(now, id, server::sasl::credentials_invalid())
+                            .unwrap();
                     }
                 }
                 ("LOGIN", None) => {
@@ -127,11 +130,14 @@ pub fn answer_all(s: &mut Server, now: Instant, policy: &Policy, seen: &mut Seen
                         if ok {
                             s.accept(now, id).unwrap();
                         } else {
-                            s.reject(now, id, server::sasl::credentials_invalid()).unwrap();
+                            s.reject(now, id, server::sasl::credentials_invalid())
+                                .unwrap();
                         }
                     }
                 }
-                _ => s.reject(now, id, server::sasl::credentials_invalid()).unwrap(),
+                _ => s
+                    .reject(now, id, server::sasl::credentials_invalid())
+                    .unwrap(),
             },
             SEvent::CommandReceived { id, .. } => s.accept(now, id).unwrap(),
             _ => {}
@@ -161,7 +167,13 @@ pub fn short(ev: &SEvent) -> String {
 }
 
 /// Feeds `input` to the server in one piece, answers everything, returns the output as text.
-pub fn feed(s: &mut Server, now: Instant, input: &[u8], policy: &Policy, seen: &mut Seen) -> String {
+pub fn feed(
+    s: &mut Server,
+    now: Instant,
+    input: &[u8],
+    policy: &Policy,
+    seen: &mut Seen,
+) -> String {
     s.handle_input(now, input);
     answer_all(s, now, policy, seen);
     String::from_utf8_lossy(&drain_out(s)).into_owned()
@@ -227,7 +239,12 @@ impl Pair {
                 progress = true;
             }
             let before = self.seen.events.len();
-            answer_all(&mut self.server, self.now, &self.policy.clone(), &mut self.seen);
+            answer_all(
+                &mut self.server,
+                self.now,
+                &self.policy.clone(),
+                &mut self.seen,
+            );
             progress |= self.seen.events.len() != before;
             while let Some(b) = self.server.poll_transmit() {
                 self.s2c.extend_from_slice(&b);
@@ -246,7 +263,10 @@ impl Pair {
                 self.client.handle_tls_established(self.now);
                 progress = true;
             }
-            if self.server.is_closed() && !self.client.is_closed() && self.server.poll_transmit().is_none() {
+            if self.server.is_closed()
+                && !self.client.is_closed()
+                && self.server.poll_transmit().is_none()
+            {
                 self.client.handle_eof(self.now);
                 progress = true;
             }
