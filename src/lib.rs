@@ -9,6 +9,7 @@ pub mod driver;
 pub mod sessions;
 pub mod smtp;
 pub mod stream;
+pub mod submit;
 pub mod tls;
 
 /// The README's code blocks are compiled as doctests, so it cannot drift from the code.

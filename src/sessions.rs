@@ -63,3 +63,11 @@ forward_session!(
     pop3_proto::client::Event,
     |s, now| s.handle_tls_established(now).map_err(Into::into)
 );
+forward_session!(
+    smtp_proto::client::Client,
+    smtp_proto::client::Event,
+    |s, now| {
+        s.handle_tls_established(now);
+        Ok(())
+    }
+);
