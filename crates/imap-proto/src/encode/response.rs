@@ -63,7 +63,14 @@ fn response_code(w: &mut Writer<'_>, code: &ResponseCode) {
             w.raw(b"BADCHARSET");
             if !charsets.is_empty() {
                 w.sp();
-                w.list(charsets, |w, c| w.astring(c.as_bytes()));
+                w.list(charsets, |w, c| {
+                    let bytes = c.as_bytes();
+                    if !bytes.is_empty() && bytes.iter().all(|&b| crate::types::is_atom_char(b)) {
+                        w.raw(bytes);
+                    } else {
+                        w.quoted(bytes);
+                    }
+                });
             }
         }
         ResponseCode::Capability(capabilities) => {

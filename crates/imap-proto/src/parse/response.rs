@@ -136,13 +136,23 @@ fn other_code(r: &mut Reader<'_>) -> PResult<ResponseCode> {
     Ok(ResponseCode::Other { name, data })
 }
 
+/// `charset = atom / quoted`
+fn charset(r: &mut Reader<'_>) -> PResult<crate::types::Quoted> {
+    let bytes = if r.peek() == Some(b'"') {
+        r.quoted()?
+    } else {
+        r.atom()?.to_bytes()
+    };
+    Ok(crate::types::Quoted::unchecked(bytes))
+}
+
 fn known_code(r: &mut Reader<'_>) -> PResult<ResponseCode> {
     let name = r.atom()?;
     let is = |n: &str| name.eq_ignore_case(n);
     for (wire, code) in &PLAIN_CODES {
         if name.as_bytes().eq_ignore_ascii_case(wire) {
             if matches!(code, ResponseCode::BadCharset(_)) && r.eat(b' ') {
-                return r.paren_list(false, Reader::astring).map(ResponseCode::BadCharset);
+                return r.paren_list(false, charset).map(ResponseCode::BadCharset);
             }
             return Ok(code.clone());
         }

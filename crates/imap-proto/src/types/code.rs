@@ -3,7 +3,7 @@
 use bytes::Bytes;
 
 use super::capability::Capability;
-use super::core::{AString, Atom};
+use super::core::{Atom, Quoted};
 use super::flag::Flag;
 use super::sequence::SequenceSet;
 
@@ -27,8 +27,9 @@ pub enum ResponseCode {
     AuthenticationFailed,
     /// `AUTHORIZATIONFAILED` (RFC 5530)
     AuthorizationFailed,
-    /// `BADCHARSET [(charsets)]`
-    BadCharset(Vec<AString>),
+    /// `BADCHARSET [(charsets)]`; a charset is an atom or a quoted string, never a
+    /// literal (the code sits inside a line of free text).
+    BadCharset(Vec<Quoted>),
     /// `CANNOT` (RFC 5530)
     Cannot,
     /// `CAPABILITY ...`
