@@ -341,7 +341,11 @@ impl Framer {
         None
     }
 
-    fn check_literal(&self, literal: &LiteralAnnouncement, line_end: usize) -> Option<FramingError> {
+    fn check_literal(
+        &self,
+        literal: &LiteralAnnouncement,
+        line_end: usize,
+    ) -> Option<FramingError> {
         let limit = if literal.append && self.direction == Direction::ClientToServer {
             self.limits.max_append_literal
         } else {
@@ -427,7 +431,12 @@ fn literal_at_end(line: &[u8]) -> Option<(u64, LiteralMode, bool)> {
         Some(rest) => (rest, LiteralMode::NonSync),
         None => (inner, LiteralMode::Sync),
     };
-    let digits = inner.len() - inner.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let digits = inner.len()
+        - inner
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
     let (head, number) = inner.split_at(digits);
     let head = head.strip_suffix(b"{")?;
     if number.is_empty() {
@@ -653,7 +662,10 @@ mod tests {
         );
         assert_eq!(
             got,
-            vec![(false, b"a LOGIN {11}\r\n".to_vec()), (true, b"b NOOP\r\n".to_vec())]
+            vec![
+                (false, b"a LOGIN {11}\r\n".to_vec()),
+                (true, b"b NOOP\r\n".to_vec())
+            ]
         );
     }
 
@@ -680,13 +692,19 @@ mod tests {
         assert!(matches!(
             items.first(),
             Some(StreamItem::Discarded {
-                error: Some(FramingError::LiteralTooLarge { announced: 5, limit: 4 }),
+                error: Some(FramingError::LiteralTooLarge {
+                    announced: 5,
+                    limit: 4
+                }),
                 ..
             })
         ));
         assert!(matches!(
             items.last(),
-            Some(StreamItem::Message { bytes: b"b NOOP\r\n", .. })
+            Some(StreamItem::Message {
+                bytes: b"b NOOP\r\n",
+                ..
+            })
         ));
     }
 
@@ -702,7 +720,10 @@ mod tests {
             limits,
             b"a append INBOX {10+}\r\n0123456789\r\n",
         );
-        assert_eq!(got, vec![(true, b"a append INBOX {10+}\r\n0123456789\r\n".to_vec())]);
+        assert_eq!(
+            got,
+            vec![(true, b"a append INBOX {10+}\r\n0123456789\r\n".to_vec())]
+        );
     }
 
     #[test]
@@ -725,7 +746,10 @@ mod tests {
         assert_eq!(dropped, input.len() - 8);
         assert!(matches!(
             items.last(),
-            Some(StreamItem::Message { bytes: b"b NOOP\r\n", .. })
+            Some(StreamItem::Message {
+                bytes: b"b NOOP\r\n",
+                ..
+            })
         ));
     }
 
@@ -770,8 +794,14 @@ mod tests {
 
     #[test]
     fn literal_detection_edge_cases() {
-        assert_eq!(literal_at_end(b"a {5}\r"), Some((5, LiteralMode::Sync, false)));
-        assert_eq!(literal_at_end(b"a ~{5+}"), Some((5, LiteralMode::NonSync, true)));
+        assert_eq!(
+            literal_at_end(b"a {5}\r"),
+            Some((5, LiteralMode::Sync, false))
+        );
+        assert_eq!(
+            literal_at_end(b"a ~{5+}"),
+            Some((5, LiteralMode::NonSync, true))
+        );
         assert_eq!(literal_at_end(b"a {}"), None);
         assert_eq!(literal_at_end(b"a {+}"), None);
         assert_eq!(literal_at_end(b"a 5}"), None);

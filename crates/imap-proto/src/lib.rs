@@ -61,6 +61,8 @@
 //! recurse deeper than [`parse::ParseOptions::max_depth`]. A malformed or oversized
 //! message is dropped alone; the stream stays in sync.
 
+#[cfg(feature = "codec")]
+pub mod codec;
 pub mod encode;
 pub mod error;
 pub mod framing;
@@ -68,8 +70,6 @@ pub mod parse;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod types;
-#[cfg(feature = "codec")]
-pub mod codec;
 
 pub use error::{FramingError, ParseError, ParseErrorKind, ValidationError};
 pub use types::{Command, CommandBody, Response};

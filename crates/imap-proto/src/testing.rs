@@ -30,7 +30,8 @@ fn bytes_from(v: Vec<u8>) -> Bytes {
 
 /// An atom of letters and digits with a prefix, so it never collides with a keyword.
 fn prefixed_atom(prefix: &'static str) -> impl Strategy<Value = Atom> {
-    "[A-Za-z0-9]{1,8}".prop_map(move |s| Atom::new(Bytes::from(format!("{prefix}{s}"))).expect("atom"))
+    "[A-Za-z0-9]{1,8}"
+        .prop_map(move |s| Atom::new(Bytes::from(format!("{prefix}{s}"))).expect("atom"))
 }
 
 /// Any atom.
@@ -76,9 +77,8 @@ pub fn text() -> impl Strategy<Value = Text> {
 pub fn mailbox() -> impl Strategy<Value = Mailbox> {
     prop_oneof![
         Just(Mailbox::Inbox),
-        vec(1u8..=255, 0..16).prop_filter_map("no CR/LF", |v| {
-            Mailbox::from_wire(Bytes::from(v)).ok()
-        }),
+        vec(1u8..=255, 0..16)
+            .prop_filter_map("no CR/LF", |v| { Mailbox::from_wire(Bytes::from(v)).ok() }),
         "[A-Za-z/.]{1,12}".prop_filter_map("valid", |s| Mailbox::try_from(s.as_str()).ok()),
     ]
 }
@@ -217,10 +217,20 @@ pub fn fetch_attribute() -> impl Strategy<Value = FetchAttribute> {
         Just(FetchAttribute::EmailId),
         Just(FetchAttribute::ThreadId),
         Just(FetchAttribute::SaveDate),
-        (any::<bool>(), section(), partial())
-            .prop_map(|(peek, section, partial)| FetchAttribute::BodySection { peek, section, partial }),
-        (any::<bool>(), vec(nz(), 0..3), partial())
-            .prop_map(|(peek, part, partial)| FetchAttribute::Binary { peek, part, partial }),
+        (any::<bool>(), section(), partial()).prop_map(|(peek, section, partial)| {
+            FetchAttribute::BodySection {
+                peek,
+                section,
+                partial,
+            }
+        }),
+        (any::<bool>(), vec(nz(), 0..3), partial()).prop_map(|(peek, part, partial)| {
+            FetchAttribute::Binary {
+                peek,
+                part,
+                partial,
+            }
+        }),
         vec(nz(), 0..3).prop_map(|part| FetchAttribute::BinarySize { part }),
     ]
 }
@@ -252,7 +262,8 @@ pub fn search_key() -> impl Strategy<Value = SearchKey> {
     leaf.prop_recursive(3, 12, 3, |inner| {
         prop_oneof![
             inner.clone().prop_map(|k| SearchKey::Not(Box::new(k))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| SearchKey::Or(Box::new(a), Box::new(b))),
+            (inner.clone(), inner.clone())
+                .prop_map(|(a, b)| SearchKey::Or(Box::new(a), Box::new(b))),
             vec(inner, 1..3).prop_map(SearchKey::And),
         ]
     })
@@ -295,15 +306,27 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
             username,
             password: Secret::new(password),
         }),
-        (mailbox(), select_parameters(), any::<bool>()).prop_map(|(mailbox, parameters, examine)| {
-            if examine {
-                CommandBody::Examine { mailbox, parameters }
-            } else {
-                CommandBody::Select { mailbox, parameters }
+        (mailbox(), select_parameters(), any::<bool>()).prop_map(
+            |(mailbox, parameters, examine)| {
+                if examine {
+                    CommandBody::Examine {
+                        mailbox,
+                        parameters,
+                    }
+                } else {
+                    CommandBody::Select {
+                        mailbox,
+                        parameters,
+                    }
+                }
+            }
+        ),
+        (mailbox(), vec(mailbox_attribute(), 0..3)).prop_map(|(mailbox, special_use)| {
+            CommandBody::Create {
+                mailbox,
+                special_use,
             }
         }),
-        (mailbox(), vec(mailbox_attribute(), 0..3))
-            .prop_map(|(mailbox, special_use)| CommandBody::Create { mailbox, special_use }),
         (mailbox(), mailbox()).prop_map(|(from, to)| CommandBody::Rename { from, to }),
         (
             vec(
@@ -327,13 +350,16 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
                 0..3
             )
         )
-            .prop_map(|(selection, reference, patterns, returns)| CommandBody::List {
-                selection,
-                reference,
-                patterns,
-                returns
-            }),
-        (mailbox(), astring()).prop_map(|(reference, pattern)| CommandBody::Lsub { reference, pattern }),
+            .prop_map(
+                |(selection, reference, patterns, returns)| CommandBody::List {
+                    selection,
+                    reference,
+                    patterns,
+                    returns
+                }
+            ),
+        (mailbox(), astring())
+            .prop_map(|(reference, pattern)| CommandBody::Lsub { reference, pattern }),
         (mailbox(), vec(status_attribute(), 1..4))
             .prop_map(|(mailbox, items)| CommandBody::Status { mailbox, items }),
         (mailbox(), vec(append_message(), 1..3))
@@ -347,10 +373,12 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
             vec(astring(), 1..3)
         )
             .prop_map(|(max_size, depth, mailbox, entries)| {
-                let mut options = MetadataOptions::default();
-                options.max_size = max_size;
-                options.depth = depth;
-                CommandBody::GetMetadata { options, mailbox, entries }
+                let options = MetadataOptions { max_size, depth };
+                CommandBody::GetMetadata {
+                    options,
+                    mailbox,
+                    entries,
+                }
             }),
         (mailbox(), vec((astring(), nstring()), 1..3)).prop_map(|(mailbox, entries)| {
             CommandBody::SetMetadata {
@@ -363,33 +391,68 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
         }),
     ];
     let messages = prop_oneof![
-        (any::<bool>(), option::of(vec(search_return(), 0..3)), option::of(astring()), vec(search_key(), 1..3))
-            .prop_map(|(uid, returns, charset, criteria)| CommandBody::Search { uid, returns, charset, criteria }),
-        (any::<bool>(), sequence_set(), fetch_attributes(), option::of(any::<u64>()), any::<bool>())
-            .prop_map(|(uid, set, attributes, changed_since, vanished)| CommandBody::Fetch {
+        (
+            any::<bool>(),
+            option::of(vec(search_return(), 0..3)),
+            option::of(astring()),
+            vec(search_key(), 1..3)
+        )
+            .prop_map(|(uid, returns, charset, criteria)| CommandBody::Search {
                 uid,
-                set,
-                attributes,
-                changed_since,
-                vanished
+                returns,
+                charset,
+                criteria
             }),
-        (any::<bool>(), sequence_set(), option::of(any::<u64>()), 0u8..3, any::<bool>(), flags_no_wildcard())
-            .prop_map(|(uid, set, unchanged_since, kind, silent, flags)| CommandBody::Store {
-                uid,
-                set,
-                unchanged_since,
-                kind: [StoreKind::Replace, StoreKind::Add, StoreKind::Remove][usize::from(kind)],
-                silent,
-                flags
+        (
+            any::<bool>(),
+            sequence_set(),
+            fetch_attributes(),
+            option::of(any::<u64>()),
+            any::<bool>()
+        )
+            .prop_map(|(uid, set, attributes, changed_since, vanished)| {
+                CommandBody::Fetch {
+                    uid,
+                    set,
+                    attributes,
+                    changed_since,
+                    vanished,
+                }
             }),
-        (any::<bool>(), any::<bool>(), sequence_set(), mailbox()).prop_map(|(uid, is_move, set, mailbox)| {
-            if is_move {
-                CommandBody::Move { uid, set, mailbox }
-            } else {
-                CommandBody::Copy { uid, set, mailbox }
+        (
+            any::<bool>(),
+            sequence_set(),
+            option::of(any::<u64>()),
+            0u8..3,
+            any::<bool>(),
+            flags_no_wildcard()
+        )
+            .prop_map(|(uid, set, unchanged_since, kind, silent, flags)| {
+                CommandBody::Store {
+                    uid,
+                    set,
+                    unchanged_since,
+                    kind: [StoreKind::Replace, StoreKind::Add, StoreKind::Remove]
+                        [usize::from(kind)],
+                    silent,
+                    flags,
+                }
+            }),
+        (any::<bool>(), any::<bool>(), sequence_set(), mailbox()).prop_map(
+            |(uid, is_move, set, mailbox)| {
+                if is_move {
+                    CommandBody::Move { uid, set, mailbox }
+                } else {
+                    CommandBody::Copy { uid, set, mailbox }
+                }
             }
-        }),
-        (any::<bool>(), vec((any::<bool>(), 0usize..9), 1..3), astring(), vec(search_key(), 1..3))
+        ),
+        (
+            any::<bool>(),
+            vec((any::<bool>(), 0usize..9), 1..3),
+            astring(),
+            vec(search_key(), 1..3)
+        )
             .prop_map(|(uid, criteria, charset, search)| CommandBody::Sort {
                 uid,
                 criteria: criteria
@@ -412,8 +475,14 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
                 charset,
                 search
             }),
-        (any::<bool>(), atom(), astring(), vec(search_key(), 1..3))
-            .prop_map(|(uid, algorithm, charset, search)| CommandBody::Thread { uid, algorithm, charset, search }),
+        (any::<bool>(), atom(), astring(), vec(search_key(), 1..3)).prop_map(
+            |(uid, algorithm, charset, search)| CommandBody::Thread {
+                uid,
+                algorithm,
+                charset,
+                search
+            }
+        ),
     ];
     prop_oneof![simple, mailboxes, messages]
 }
@@ -460,8 +529,13 @@ fn select_parameters() -> impl Strategy<Value = SelectParameters> {
 }
 
 fn append_message() -> impl Strategy<Value = AppendMessage> {
-    (flags_no_wildcard(), option::of(date_time()), any::<bool>(), vec(any::<u8>(), 0..64)).prop_map(
-        |(flags, date, binary, mut data)| {
+    (
+        flags_no_wildcard(),
+        option::of(date_time()),
+        any::<bool>(),
+        vec(any::<u8>(), 0..64),
+    )
+        .prop_map(|(flags, date, binary, mut data)| {
             if !binary {
                 data.retain(|&b| b != 0);
             }
@@ -471,8 +545,7 @@ fn append_message() -> impl Strategy<Value = AppendMessage> {
                 data: Bytes::from(data),
                 binary,
             }
-        },
-    )
+        })
 }
 
 /// Any command.
@@ -488,24 +561,36 @@ pub fn response_code() -> impl Strategy<Value = ResponseCode> {
         Just(ResponseCode::TryCreate),
         Just(ResponseCode::NoModSeq),
         Just(ResponseCode::MetadataTooMany),
-        vec("[ -~]{0,10}".prop_map(|s| Quoted::new(Bytes::from(s)).expect("quoted")), 0..3)
-            .prop_map(ResponseCode::BadCharset),
+        vec(
+            "[ -~]{0,10}".prop_map(|s| Quoted::new(Bytes::from(s)).expect("quoted")),
+            0..3
+        )
+        .prop_map(ResponseCode::BadCharset),
         vec(capability(), 1..4).prop_map(ResponseCode::Capability),
         vec(prop_oneof![flag(), Just(Flag::Wildcard)], 0..4).prop_map(ResponseCode::PermanentFlags),
         nz().prop_map(|n| ResponseCode::UidNext(n.get())),
         nz().prop_map(|n| ResponseCode::UidValidity(n.get())),
         any::<u64>().prop_map(ResponseCode::HighestModSeq),
         any::<u64>().prop_map(ResponseCode::MetadataLongEntries),
-        (nz(), sequence_set()).prop_map(|(v, uids)| ResponseCode::AppendUid { uid_validity: v.get(), uids }),
-        (nz(), sequence_set(), sequence_set()).prop_map(|(v, source, destination)| ResponseCode::CopyUid {
+        (nz(), sequence_set()).prop_map(|(v, uids)| ResponseCode::AppendUid {
             uid_validity: v.get(),
-            source,
-            destination
+            uids
+        }),
+        (nz(), sequence_set(), sequence_set()).prop_map(|(v, source, destination)| {
+            ResponseCode::CopyUid {
+                uid_validity: v.get(),
+                source,
+                destination,
+            }
         }),
         sequence_set().prop_map(ResponseCode::Modified),
         objectid().prop_map(ResponseCode::MailboxId),
-        (prefixed_atom("X-"), option::of("[ -\\\\^-~]{0,12}"))
-            .prop_map(|(name, data)| ResponseCode::Other { name, data: data.map(Bytes::from) }),
+        (prefixed_atom("X-"), option::of("[ -\\\\^-~]{0,12}")).prop_map(|(name, data)| {
+            ResponseCode::Other {
+                name,
+                data: data.map(Bytes::from),
+            }
+        }),
     ]
 }
 
@@ -521,22 +606,38 @@ fn address() -> impl Strategy<Value = Address> {
 /// Any envelope.
 pub fn envelope() -> impl Strategy<Value = Envelope> {
     (
-        (nstring(), nstring(), vec(address(), 0..3), vec(address(), 0..2)),
-        (vec(address(), 0..2), vec(address(), 0..3), vec(address(), 0..2), vec(address(), 0..2)),
+        (
+            nstring(),
+            nstring(),
+            vec(address(), 0..3),
+            vec(address(), 0..2),
+        ),
+        (
+            vec(address(), 0..2),
+            vec(address(), 0..3),
+            vec(address(), 0..2),
+            vec(address(), 0..2),
+        ),
         (nstring(), nstring()),
     )
-        .prop_map(|((date, subject, from, sender), (reply_to, to, cc, bcc), (in_reply_to, message_id))| Envelope {
-            date,
-            subject,
-            from,
-            sender,
-            reply_to,
-            to,
-            cc,
-            bcc,
-            in_reply_to,
-            message_id,
-        })
+        .prop_map(
+            |(
+                (date, subject, from, sender),
+                (reply_to, to, cc, bcc),
+                (in_reply_to, message_id),
+            )| Envelope {
+                date,
+                subject,
+                from,
+                sender,
+                reply_to,
+                to,
+                cc,
+                bcc,
+                in_reply_to,
+                message_id,
+            },
+        )
 }
 
 fn params() -> impl Strategy<Value = Vec<(IString, IString)>> {
@@ -549,15 +650,21 @@ fn body_extension(multipart: bool) -> impl Strategy<Value = BodyExtension> {
         option::of((istring(), params()).prop_map(|(kind, params)| Disposition { kind, params })),
         vec(istring(), 0..3),
         nstring(),
-        option::of(prop_oneof![Just("42"), Just("(1 \"two\" NIL)"), Just("\"x\" 3")]),
+        option::of(prop_oneof![
+            Just("42"),
+            Just("(1 \"two\" NIL)"),
+            Just("\"x\" 3")
+        ]),
     )
-        .prop_map(move |(md5, disposition, language, location, extra)| BodyExtension {
-            md5: if multipart { None } else { md5 },
-            disposition,
-            language,
-            location,
-            extra: extra.map(|e| Bytes::from_static(e.as_bytes())),
-        })
+        .prop_map(
+            move |(md5, disposition, language, location, extra)| BodyExtension {
+                md5: if multipart { None } else { md5 },
+                disposition,
+                language,
+                location,
+                extra: extra.map(|e| Bytes::from_static(e.as_bytes())),
+            },
+        )
 }
 
 fn body_fields() -> impl Strategy<Value = BodyFields> {
@@ -582,22 +689,31 @@ pub fn body_structure(extensible: bool) -> impl Strategy<Value = BodyStructure> 
         }
     };
     let leaf = prop_oneof![
-        ("[A-Z]{1,6}".prop_filter("not TEXT/MESSAGE", |t| t != "TEXT" && t != "MESSAGE"), istring(), body_fields(), ext(false))
-            .prop_map(|(media_type, subtype, fields, extension)| BodyStructure::Single {
-                kind: SinglePartKind::Basic {
-                    media_type: IString::new(Bytes::from(media_type)).expect("istring"),
-                    subtype
-                },
-                fields,
-                extension
-            }),
-        (istring(), any::<u32>(), body_fields(), ext(false)).prop_map(|(subtype, lines, fields, extension)| {
-            BodyStructure::Single {
-                kind: SinglePartKind::Text { subtype, lines },
-                fields,
-                extension,
+        (
+            "[A-Z]{1,6}".prop_filter("not TEXT/MESSAGE", |t| t != "TEXT" && t != "MESSAGE"),
+            istring(),
+            body_fields(),
+            ext(false)
+        )
+            .prop_map(
+                |(media_type, subtype, fields, extension)| BodyStructure::Single {
+                    kind: SinglePartKind::Basic {
+                        media_type: IString::new(Bytes::from(media_type)).expect("istring"),
+                        subtype
+                    },
+                    fields,
+                    extension
+                }
+            ),
+        (istring(), any::<u32>(), body_fields(), ext(false)).prop_map(
+            |(subtype, lines, fields, extension)| {
+                BodyStructure::Single {
+                    kind: SinglePartKind::Text { subtype, lines },
+                    fields,
+                    extension,
+                }
             }
-        }),
+        ),
     ];
     leaf.prop_recursive(3, 10, 3, move |inner| {
         let ext = move |multipart| {
@@ -611,25 +727,41 @@ pub fn body_structure(extensible: bool) -> impl Strategy<Value = BodyStructure> 
             (
                 vec(inner.clone(), 1..3),
                 istring(),
-                if extensible { params().boxed() } else { Just(Vec::new()).boxed() },
+                if extensible {
+                    params().boxed()
+                } else {
+                    Just(Vec::new()).boxed()
+                },
                 ext(true)
             )
-                .prop_map(|(parts, subtype, params, extension)| BodyStructure::Multipart {
-                    parts,
-                    subtype,
-                    params,
-                    extension
+                .prop_map(|(parts, subtype, params, extension)| {
+                    BodyStructure::Multipart {
+                        parts,
+                        subtype,
+                        params,
+                        extension,
+                    }
                 }),
-            (prop_oneof![Just("RFC822"), Just("GLOBAL")], envelope(), inner, any::<u32>(), body_fields(), ext(false))
-                .prop_map(|(subtype, envelope, body, lines, fields, extension)| BodyStructure::Single {
-                    kind: SinglePartKind::Message {
-                        subtype: IString::new(Bytes::from_static(subtype.as_bytes())).expect("istring"),
-                        envelope: Box::new(envelope),
-                        body: Box::new(body),
-                        lines
-                    },
-                    fields,
-                    extension
+            (
+                prop_oneof![Just("RFC822"), Just("GLOBAL")],
+                envelope(),
+                inner,
+                any::<u32>(),
+                body_fields(),
+                ext(false)
+            )
+                .prop_map(|(subtype, envelope, body, lines, fields, extension)| {
+                    BodyStructure::Single {
+                        kind: SinglePartKind::Message {
+                            subtype: IString::new(Bytes::from_static(subtype.as_bytes()))
+                                .expect("istring"),
+                            envelope: Box::new(envelope),
+                            body: Box::new(body),
+                            lines,
+                        },
+                        fields,
+                        extension,
+                    }
                 }),
         ]
     })
@@ -646,17 +778,34 @@ pub fn fetch_item() -> impl Strategy<Value = FetchItem> {
         any::<u64>().prop_map(FetchItem::Rfc822Size),
         nstring().prop_map(FetchItem::Rfc822),
         nstring().prop_map(FetchItem::Rfc822Header),
-        (section(), option::of(any::<u32>()), nstring())
-            .prop_map(|(section, origin, data)| FetchItem::BodySection { section, origin, data }),
-        (vec(nz(), 0..3), option::of(any::<u32>()), option::of(vec(any::<u8>(), 0..32)))
-            .prop_map(|(part, origin, data)| FetchItem::Binary { part, origin, data: data.map(Bytes::from) }),
-        (vec(nz(), 0..3), any::<u64>()).prop_map(|(part, size)| FetchItem::BinarySize { part, size }),
+        (section(), option::of(any::<u32>()), nstring()).prop_map(|(section, origin, data)| {
+            FetchItem::BodySection {
+                section,
+                origin,
+                data,
+            }
+        }),
+        (
+            vec(nz(), 0..3),
+            option::of(any::<u32>()),
+            option::of(vec(any::<u8>(), 0..32))
+        )
+            .prop_map(|(part, origin, data)| FetchItem::Binary {
+                part,
+                origin,
+                data: data.map(Bytes::from)
+            }),
+        (vec(nz(), 0..3), any::<u64>())
+            .prop_map(|(part, size)| FetchItem::BinarySize { part, size }),
         nz().prop_map(|n| FetchItem::Uid(n.get())),
         any::<u64>().prop_map(FetchItem::ModSeq),
         objectid().prop_map(FetchItem::EmailId),
         option::of(objectid()).prop_map(FetchItem::ThreadId),
         option::of(date_time()).prop_map(FetchItem::SaveDate),
-        (prop_oneof![Just("X-GM-LABELS"), Just("X-FOO[1.2]<5>")], prop_oneof![Just("NIL"), Just("(\\Inbox \"a b\")"), Just("12")])
+        (
+            prop_oneof![Just("X-GM-LABELS"), Just("X-FOO[1.2]<5>")],
+            prop_oneof![Just("NIL"), Just("(\\Inbox \"a b\")"), Just("12")]
+        )
             .prop_map(|(name, value)| FetchItem::Other {
                 name: Bytes::from_static(name.as_bytes()),
                 value: Bytes::from_static(value.as_bytes())
@@ -718,7 +867,10 @@ fn namespace() -> impl Strategy<Value = Vec<NamespaceDescription>> {
 
 fn status_item() -> impl Strategy<Value = StatusItem> {
     prop_oneof![
-        (status_attribute().prop_filter("numeric", |a| *a != StatusAttribute::MailboxId), any::<u64>())
+        (
+            status_attribute().prop_filter("numeric", |a| *a != StatusAttribute::MailboxId),
+            any::<u64>()
+        )
             .prop_map(|(a, n)| StatusItem::Number(a, n)),
         Just(StatusItem::AppendLimitNone),
         objectid().prop_map(StatusItem::MailboxId),
@@ -733,9 +885,15 @@ pub fn data() -> impl Strategy<Value = Data> {
         vec(capability(), 0..3).prop_map(Data::Enabled),
         list_item().prop_map(Data::List),
         list_item().prop_map(Data::Lsub),
-        (namespace(), namespace(), namespace())
-            .prop_map(|(personal, other, shared)| Data::Namespace { personal, other, shared }),
-        (mailbox(), vec(status_item(), 0..4)).prop_map(|(mailbox, items)| Data::Status { mailbox, items }),
+        (namespace(), namespace(), namespace()).prop_map(|(personal, other, shared)| {
+            Data::Namespace {
+                personal,
+                other,
+                shared,
+            }
+        }),
+        (mailbox(), vec(status_item(), 0..4))
+            .prop_map(|(mailbox, items)| Data::Status { mailbox, items }),
         (
             option::of(astring()),
             any::<bool>(),
@@ -762,29 +920,40 @@ pub fn data() -> impl Strategy<Value = Data> {
         any::<u32>().prop_map(Data::Exists),
         any::<u32>().prop_map(Data::Recent),
         any::<u32>().prop_map(Data::Expunge),
-        (any::<bool>(), sequence_set()).prop_map(|(earlier, uids)| Data::Vanished { earlier, uids }),
+        (any::<bool>(), sequence_set())
+            .prop_map(|(earlier, uids)| Data::Vanished { earlier, uids }),
         (any::<u32>(), vec(fetch_item(), 1..4)).prop_map(|(seq, items)| Data::Fetch { seq, items }),
-        (astring(), vec((atom(), any::<u64>(), any::<u64>()), 0..3)).prop_map(|(root, resources)| Data::Quota {
-            root,
-            resources: resources
-                .into_iter()
-                .map(|(name, usage, limit)| QuotaResource { name, usage, limit })
-                .collect()
+        (astring(), vec((atom(), any::<u64>(), any::<u64>()), 0..3)).prop_map(
+            |(root, resources)| Data::Quota {
+                root,
+                resources: resources
+                    .into_iter()
+                    .map(|(name, usage, limit)| QuotaResource { name, usage, limit })
+                    .collect()
+            }
+        ),
+        (mailbox(), vec(astring(), 0..3))
+            .prop_map(|(mailbox, roots)| Data::QuotaRoot { mailbox, roots }),
+        (mailbox(), vec((astring(), nstring()), 1..3)).prop_map(|(mailbox, entries)| {
+            Data::Metadata {
+                mailbox,
+                entries: entries
+                    .into_iter()
+                    .map(|(name, value)| MetadataEntry { name, value })
+                    .collect(),
+            }
         }),
-        (mailbox(), vec(astring(), 0..3)).prop_map(|(mailbox, roots)| Data::QuotaRoot { mailbox, roots }),
-        (mailbox(), vec((astring(), nstring()), 1..3)).prop_map(|(mailbox, entries)| Data::Metadata {
-            mailbox,
-            entries: entries
-                .into_iter()
-                .map(|(name, value)| MetadataEntry { name, value })
-                .collect()
-        }),
-        (mailbox(), vec(astring(), 1..3)).prop_map(|(mailbox, entries)| Data::MetadataKeys { mailbox, entries }),
+        (mailbox(), vec(astring(), 1..3))
+            .prop_map(|(mailbox, entries)| Data::MetadataKeys { mailbox, entries }),
         option::of(vec((istring(), nstring()), 0..3)).prop_map(Data::Id),
-        (prefixed_atom("X"), prop_oneof![Just(""), Just("1 (2 3) \"four\"")]).prop_map(|(name, value)| Data::Other {
-            name: name.to_bytes(),
-            value: Bytes::from_static(value.as_bytes())
-        }),
+        (
+            prefixed_atom("X"),
+            prop_oneof![Just(""), Just("1 (2 3) \"four\"")]
+        )
+            .prop_map(|(name, value)| Data::Other {
+                name: name.to_bytes(),
+                value: Bytes::from_static(value.as_bytes())
+            }),
     ]
 }
 
@@ -798,14 +967,22 @@ pub fn response() -> impl Strategy<Value = Response> {
         Just(StatusKind::Bye),
     ];
     prop_oneof![
-        (option::of(tag()), kind, option::of(response_code()), text()).prop_map(|(tag, kind, code, text)| {
-            let kind = match (&tag, kind) {
-                (Some(_), StatusKind::PreAuth | StatusKind::Bye) => StatusKind::Ok,
-                (_, kind) => kind,
-            };
-            Response::Status(StatusResponse { tag, kind, code, text })
-        }),
+        (option::of(tag()), kind, option::of(response_code()), text()).prop_map(
+            |(tag, kind, code, text)| {
+                let kind = match (&tag, kind) {
+                    (Some(_), StatusKind::PreAuth | StatusKind::Bye) => StatusKind::Ok,
+                    (_, kind) => kind,
+                };
+                Response::Status(StatusResponse {
+                    tag,
+                    kind,
+                    code,
+                    text,
+                })
+            }
+        ),
         data().prop_map(Response::Data),
-        (option::of(response_code()), text()).prop_map(|(code, text)| Response::Continuation(Continuation { code, text })),
+        (option::of(response_code()), text())
+            .prop_map(|(code, text)| Response::Continuation(Continuation { code, text })),
     ]
 }

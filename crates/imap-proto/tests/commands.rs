@@ -161,7 +161,10 @@ fn multiappend_and_binary_append() {
     assert_eq!(messages[0].flags, vec![Flag::Seen]);
     assert_eq!(&messages[1].data[..], b"world");
     let date = messages[1].date.expect("date");
-    assert_eq!((date.date().day(), date.date().month(), date.zone_minutes()), (7, 2, 60));
+    assert_eq!(
+        (date.date().day(), date.date().month(), date.zone_minutes()),
+        (7, 2, 60)
+    );
     let binary = command(b"A005 APPEND INBOX ~{5}\r\n\0abcd\r\n");
     let CommandBody::Append { messages, .. } = binary.body else {
         panic!("not APPEND");
@@ -172,7 +175,9 @@ fn multiappend_and_binary_append() {
 
 #[test]
 fn fetch_sections_and_partials() {
-    let value = command(b"A656 FETCH 1 (BODY[1.MIME] BODY.PEEK[2.1.TEXT]<0.2048> RFC822.HEADER BODY[] BODY[3])\r\n");
+    let value = command(
+        b"A656 FETCH 1 (BODY[1.MIME] BODY.PEEK[2.1.TEXT]<0.2048> RFC822.HEADER BODY[] BODY[3])\r\n",
+    );
     let CommandBody::Fetch {
         attributes: FetchAttributes::List(list),
         ..
@@ -211,7 +216,11 @@ fn fetch_sections_and_partials() {
 #[test]
 fn qresync_select() {
     let value = command(b"B04 SELECT INBOX (QRESYNC (67890007 90060115194045000 1:29997 (5000,7500 15000,22500)))\r\n");
-    let CommandBody::Select { mailbox, parameters } = value.body else {
+    let CommandBody::Select {
+        mailbox,
+        parameters,
+    } = value.body
+    else {
         panic!("not SELECT");
     };
     assert_eq!(mailbox, Mailbox::Inbox);
@@ -237,7 +246,8 @@ fn search_nesting_is_bounded() {
         not_chain.extend_from_slice(b"NOT ");
     }
     not_chain.extend_from_slice(b"ALL\r\n");
-    let error = imap_proto::parse::command(&bytes::Bytes::from(not_chain), &Default::default()).unwrap_err();
+    let error = imap_proto::parse::command(&bytes::Bytes::from(not_chain), &Default::default())
+        .unwrap_err();
     assert_eq!(error.kind, imap_proto::ParseErrorKind::TooDeep);
 }
 
@@ -255,7 +265,12 @@ fn invalid_commands_are_errors_with_offsets() {
         let bytes = bytes::Bytes::copy_from_slice(wire);
         let error = imap_proto::parse::command(&bytes, &Default::default())
             .expect_err(std::str::from_utf8(wire).unwrap_or("?"));
-        assert_eq!(error.offset, offset, "{:?}: {error}", String::from_utf8_lossy(wire));
+        assert_eq!(
+            error.offset,
+            offset,
+            "{:?}: {error}",
+            String::from_utf8_lossy(wire)
+        );
     }
     assert_eq!(
         imap_proto::parse::tag_of(b"a17 FOO bar\r\n").map(|t| t.as_bytes().to_vec()),
@@ -267,14 +282,19 @@ fn invalid_commands_are_errors_with_offsets() {
 #[test]
 fn authenticate_lines_and_done() {
     use bytes::Bytes;
-    use imap_proto::parse::{authenticate_data, idle_done, Status};
+    use imap_proto::parse::{Status, authenticate_data, idle_done};
     let options = Default::default();
     assert_eq!(
         authenticate_data(&Bytes::from_static(b"*\r\n"), &options),
-        Ok(Status::Complete { value: AuthenticateData::Cancel, len: 3 })
+        Ok(Status::Complete {
+            value: AuthenticateData::Cancel,
+            len: 3
+        })
     );
-    let Ok(Status::Complete { value: AuthenticateData::Response(data), .. }) =
-        authenticate_data(&Bytes::from_static(b"dGVzdA==\r\n"), &options)
+    let Ok(Status::Complete {
+        value: AuthenticateData::Response(data),
+        ..
+    }) = authenticate_data(&Bytes::from_static(b"dGVzdA==\r\n"), &options)
     else {
         panic!("base64 line");
     };
@@ -286,7 +306,10 @@ fn authenticate_lines_and_done() {
     );
     assert!(idle_done(&Bytes::from_static(b"DONEX\r\n"), &options).is_err());
     let encoder = imap_proto::encode::Encoder::default();
-    assert_eq!(&encoder.authenticate_data(&AuthenticateData::Cancel)[..], b"*\r\n");
+    assert_eq!(
+        &encoder.authenticate_data(&AuthenticateData::Cancel)[..],
+        b"*\r\n"
+    );
 }
 
 #[test]
@@ -295,22 +318,45 @@ fn capability_aware_literals() {
     let append = command(b"A003 APPEND saved-messages {5}\r\nhello\r\n");
     let plain = Encoder::default().command(&append);
     assert_eq!(plain.sync_points(), &[32]);
-    assert_eq!(&plain.to_bytes()[..], b"A003 APPEND saved-messages {5}\r\nhello\r\n");
+    assert_eq!(
+        &plain.to_bytes()[..],
+        b"A003 APPEND saved-messages {5}\r\nhello\r\n"
+    );
     let caps = PeerCapabilities::from_capabilities(&[Capability::LiteralPlus], false);
     let plus = Encoder::new(caps).command(&append);
     assert!(plus.sync_points().is_empty());
-    assert_eq!(&plus.to_bytes()[..], b"A003 APPEND saved-messages {5+}\r\nhello\r\n");
+    assert_eq!(
+        &plus.to_bytes()[..],
+        b"A003 APPEND saved-messages {5+}\r\nhello\r\n"
+    );
     let caps = PeerCapabilities::from_capabilities(&[Capability::LiteralMinus], false);
-    let big = AppendMessage { flags: vec![], date: None, data: bytes::Bytes::from(vec![b'x'; 5000]), binary: false };
+    let big = AppendMessage {
+        flags: vec![],
+        date: None,
+        data: bytes::Bytes::from(vec![b'x'; 5000]),
+        binary: false,
+    };
     let big_append = Command {
         tag: Tag::try_from("A1").unwrap(),
-        body: CommandBody::Append { mailbox: Mailbox::Inbox, messages: vec![big] },
+        body: CommandBody::Append {
+            mailbox: Mailbox::Inbox,
+            messages: vec![big],
+        },
     };
     assert_eq!(Encoder::new(caps).command(&append).sync_points().len(), 0);
-    assert_eq!(Encoder::new(caps).command(&big_append).sync_points().len(), 1);
+    assert_eq!(
+        Encoder::new(caps).command(&big_append).sync_points().len(),
+        1
+    );
     // A mailbox that needs quoting, and one that needs a literal without UTF-8.
     let select = command("A1 SELECT \"Entw\u{fc}rfe\"\r\n".as_bytes());
-    assert_eq!(&Encoder::default().command(&select).to_bytes()[..], "A1 SELECT {9}\r\nEntw\u{fc}rfe\r\n".as_bytes());
+    assert_eq!(
+        &Encoder::default().command(&select).to_bytes()[..],
+        "A1 SELECT {9}\r\nEntw\u{fc}rfe\r\n".as_bytes()
+    );
     let caps = PeerCapabilities::from_capabilities(&[Capability::Imap4Rev2], false);
-    assert_eq!(&Encoder::new(caps).command(&select).to_bytes()[..], "A1 SELECT \"Entw\u{fc}rfe\"\r\n".as_bytes());
+    assert_eq!(
+        &Encoder::new(caps).command(&select).to_bytes()[..],
+        "A1 SELECT \"Entw\u{fc}rfe\"\r\n".as_bytes()
+    );
 }

@@ -120,12 +120,22 @@ fn every_example_parses_round_trips_and_has_incomplete_prefixes() {
 
 #[test]
 fn status_with_code() {
-    let Response::Status(status) = response(b"a003 OK [COPYUID 38505 304,319:320 3956:3958] Done\r\n") else {
+    let Response::Status(status) =
+        response(b"a003 OK [COPYUID 38505 304,319:320 3956:3958] Done\r\n")
+    else {
         panic!("status");
     };
-    assert_eq!(status.tag.map(|t| t.as_bytes().to_vec()), Some(b"a003".to_vec()));
+    assert_eq!(
+        status.tag.map(|t| t.as_bytes().to_vec()),
+        Some(b"a003".to_vec())
+    );
     assert_eq!(status.kind, StatusKind::Ok);
-    let Some(ResponseCode::CopyUid { uid_validity, source, destination }) = status.code else {
+    let Some(ResponseCode::CopyUid {
+        uid_validity,
+        source,
+        destination,
+    }) = status.code
+    else {
         panic!("COPYUID");
     };
     assert_eq!(uid_validity, 38505);
@@ -139,17 +149,21 @@ fn unknown_codes_capabilities_items_are_kept() {
     let Response::Status(status) = response(b"a OK [X-UNKNOWN-CODE some data] text\r\n") else {
         panic!("status");
     };
-    assert!(matches!(status.code, Some(ResponseCode::Other { ref name, data: Some(ref d) })
-        if name.eq_ignore_case("X-UNKNOWN-CODE") && &d[..] == b"some data"));
-    let Response::Data(Data::Fetch { items, .. }) =
-        response(b"* 1 FETCH (X-GM-LABELS (\\Inbox \"Foo Bar\") X-GM-MSGID 1278455344230334865 UID 3)\r\n")
-    else {
+    assert!(
+        matches!(status.code, Some(ResponseCode::Other { ref name, data: Some(ref d) })
+        if name.eq_ignore_case("X-UNKNOWN-CODE") && &d[..] == b"some data")
+    );
+    let Response::Data(Data::Fetch { items, .. }) = response(
+        b"* 1 FETCH (X-GM-LABELS (\\Inbox \"Foo Bar\") X-GM-MSGID 1278455344230334865 UID 3)\r\n",
+    ) else {
         panic!("fetch");
     };
     assert!(matches!(&items[0], FetchItem::Other { name, value }
         if &name[..] == b"X-GM-LABELS" && &value[..] == b"(\\Inbox \"Foo Bar\")"));
     assert_eq!(items[2], FetchItem::Uid(3));
-    let Response::Data(Data::Capability(caps)) = response(b"* CAPABILITY IMAP4rev2 XPIG-LATIN AUTH=GSSAPI\r\n") else {
+    let Response::Data(Data::Capability(caps)) =
+        response(b"* CAPABILITY IMAP4rev2 XPIG-LATIN AUTH=GSSAPI\r\n")
+    else {
         panic!("caps");
     };
     assert_eq!(caps[0], Capability::Imap4Rev2);
@@ -164,7 +178,10 @@ fn unknown_codes_capabilities_items_are_kept() {
 
 #[test]
 fn fetch_with_envelope_and_body() {
-    let wire = EXAMPLES.iter().find(|w| w.starts_with(b"* 12 FETCH (FLAGS")).unwrap();
+    let wire = EXAMPLES
+        .iter()
+        .find(|w| w.starts_with(b"* 12 FETCH (FLAGS"))
+        .unwrap();
     let Response::Data(Data::Fetch { seq, items }) = response(wire) else {
         panic!("fetch");
     };
@@ -174,12 +191,20 @@ fn fetch_with_envelope_and_body() {
         panic!("envelope");
     };
     assert_eq!(envelope.cc.len(), 2);
-    assert_eq!(envelope.cc[1].name.as_ref().map(|n| n.as_bytes()), Some(&b"John Klensin"[..]));
+    assert_eq!(
+        envelope.cc[1].name.as_ref().map(|n| n.as_bytes()),
+        Some(&b"John Klensin"[..])
+    );
     assert!(envelope.bcc.is_empty());
     let FetchItem::Body(body) = &items[4] else {
         panic!("body");
     };
-    let BodyStructure::Single { kind: SinglePartKind::Text { lines, .. }, fields, extension: None } = &**body else {
+    let BodyStructure::Single {
+        kind: SinglePartKind::Text { lines, .. },
+        fields,
+        extension: None,
+    } = &**body
+    else {
         panic!("text part");
     };
     assert_eq!((*lines, fields.size), (92, 3028));
@@ -187,18 +212,35 @@ fn fetch_with_envelope_and_body() {
 
 #[test]
 fn nested_multipart_and_message_rfc822() {
-    let wire = EXAMPLES.iter().find(|w| w.starts_with(b"* 3 FETCH (BODYSTRUCTURE (\"MESSAGE\"")).unwrap();
+    let wire = EXAMPLES
+        .iter()
+        .find(|w| w.starts_with(b"* 3 FETCH (BODYSTRUCTURE (\"MESSAGE\""))
+        .unwrap();
     let Response::Data(Data::Fetch { items, .. }) = response(wire) else {
         panic!("fetch");
     };
     let FetchItem::BodyStructure(body) = &items[0] else {
         panic!("bodystructure");
     };
-    let BodyStructure::Single { kind: SinglePartKind::Message { envelope, body: inner, lines, .. }, extension, .. } = &**body else {
+    let BodyStructure::Single {
+        kind:
+            SinglePartKind::Message {
+                envelope,
+                body: inner,
+                lines,
+                ..
+            },
+        extension,
+        ..
+    } = &**body
+    else {
         panic!("message/rfc822");
     };
     assert_eq!(*lines, 40);
-    assert_eq!(envelope.subject.as_ref().map(|s| s.as_bytes()), Some(&b"inner"[..]));
+    assert_eq!(
+        envelope.subject.as_ref().map(|s| s.as_bytes()),
+        Some(&b"inner"[..])
+    );
     assert!(extension.is_some());
     let BodyStructure::Multipart { parts, subtype, .. } = &**inner else {
         panic!("multipart");
@@ -217,21 +259,25 @@ fn bodystructure_depth_is_bounded() {
         wire.extend_from_slice(b" \"MIXED\")");
     }
     wire.extend_from_slice(b")\r\n");
-    let error = imap_proto::parse::response(&bytes::Bytes::from(wire), &ParseOptions::default()).unwrap_err();
+    let error = imap_proto::parse::response(&bytes::Bytes::from(wire), &ParseOptions::default())
+        .unwrap_err();
     assert_eq!(error.kind, imap_proto::ParseErrorKind::TooDeep);
     let mut thread = b"* THREAD ".to_vec();
     thread.extend(std::iter::repeat_n(b'(', 5000));
-    let error = imap_proto::parse::response(&bytes::Bytes::from(thread), &ParseOptions::default()).unwrap_err();
+    let error = imap_proto::parse::response(&bytes::Bytes::from(thread), &ParseOptions::default())
+        .unwrap_err();
     assert_eq!(error.kind, imap_proto::ParseErrorKind::TooDeep);
     let mut unknown = b"* 1 FETCH (X-DEEP ".to_vec();
     unknown.extend(std::iter::repeat_n(b'(', 5000));
-    let error = imap_proto::parse::response(&bytes::Bytes::from(unknown), &ParseOptions::default()).unwrap_err();
+    let error = imap_proto::parse::response(&bytes::Bytes::from(unknown), &ParseOptions::default())
+        .unwrap_err();
     assert_eq!(error.kind, imap_proto::ParseErrorKind::TooDeep);
 }
 
 #[test]
 fn thread_structure() {
-    let Response::Data(Data::Thread(threads)) = response(b"* THREAD (2)(3 6 (4 23)(44 7 96))\r\n") else {
+    let Response::Data(Data::Thread(threads)) = response(b"* THREAD (2)(3 6 (4 23)(44 7 96))\r\n")
+    else {
         panic!("thread");
     };
     assert_eq!(threads.len(), 2);
@@ -243,7 +289,8 @@ fn thread_structure() {
 /// matching lenience accepts them.
 #[test]
 fn real_server_defects_under_lenience() {
-    let cases: &[(&[u8], fn(&mut Lenience))] = &[
+    type Case = (&'static [u8], fn(&mut Lenience));
+    let cases: &[Case] = &[
         // SurgeMail: trailing space after a FETCH list (djc/imap-proto #178).
         (b"* 1 FETCH (FLAGS (\\Seen) UID 1 )\r\n", |l| l.trailing_space = true),
         // Trailing space after status text / after data.
@@ -282,9 +329,12 @@ fn real_server_defects_under_lenience() {
 
 #[test]
 fn greeting_entry_point() {
-    use imap_proto::parse::{greeting, Status};
+    use imap_proto::parse::{Status, greeting};
     let ok = bytes::Bytes::from_static(b"* OK [CAPABILITY IMAP4rev2] ready\r\n");
-    assert!(matches!(greeting(&ok, &ParseOptions::default()), Ok(Status::Complete { .. })));
+    assert!(matches!(
+        greeting(&ok, &ParseOptions::default()),
+        Ok(Status::Complete { .. })
+    ));
     let tagged = bytes::Bytes::from_static(b"a OK ready\r\n");
     assert!(greeting(&tagged, &ParseOptions::default()).is_err());
 }

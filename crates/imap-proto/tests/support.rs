@@ -30,7 +30,12 @@ pub fn command(wire: &[u8]) -> Command {
     let bytes = Bytes::copy_from_slice(wire);
     match parse::command(&bytes, &ParseOptions::default()) {
         Ok(Status::Complete { value, len }) => {
-            assert_eq!(len, wire.len(), "left over: {:?}", String::from_utf8_lossy(&wire[len..]));
+            assert_eq!(
+                len,
+                wire.len(),
+                "left over: {:?}",
+                String::from_utf8_lossy(&wire[len..])
+            );
             value
         }
         other => panic!("{:?} -> {other:?}", String::from_utf8_lossy(wire)),
@@ -42,7 +47,12 @@ pub fn response_with(wire: &[u8], options: &ParseOptions) -> Response {
     let bytes = Bytes::copy_from_slice(wire);
     match parse::response(&bytes, options) {
         Ok(Status::Complete { value, len }) => {
-            assert_eq!(len, wire.len(), "left over: {:?}", String::from_utf8_lossy(&wire[len..]));
+            assert_eq!(
+                len,
+                wire.len(),
+                "left over: {:?}",
+                String::from_utf8_lossy(&wire[len..])
+            );
             value
         }
         other => panic!("{:?} -> {other:?}", String::from_utf8_lossy(wire)),
@@ -59,7 +69,12 @@ pub fn command_round_trip(value: &Command) {
     for encoder in encoders() {
         let encoded = encoder.command(value);
         let again = command(&encoded.to_bytes());
-        assert_eq!(&again, value, "{:?}", String::from_utf8_lossy(&encoded.to_bytes()));
+        assert_eq!(
+            &again,
+            value,
+            "{:?}",
+            String::from_utf8_lossy(&encoded.to_bytes())
+        );
     }
 }
 
@@ -68,7 +83,12 @@ pub fn response_round_trip(value: &Response) {
     for encoder in encoders() {
         let encoded = encoder.response(value);
         let again = response(&encoded.to_bytes());
-        assert_eq!(&again, value, "{:?}", String::from_utf8_lossy(&encoded.to_bytes()));
+        assert_eq!(
+            &again,
+            value,
+            "{:?}",
+            String::from_utf8_lossy(&encoded.to_bytes())
+        );
     }
 }
 
@@ -77,7 +97,12 @@ pub fn prefixes_are_incomplete_command(wire: &[u8]) {
     for cut in 0..wire.len() {
         let bytes = Bytes::copy_from_slice(&wire[..cut]);
         let status = parse::command(&bytes, &ParseOptions::default());
-        assert_eq!(status, Ok(Status::Incomplete), "prefix {:?}", String::from_utf8_lossy(&wire[..cut]));
+        assert_eq!(
+            status,
+            Ok(Status::Incomplete),
+            "prefix {:?}",
+            String::from_utf8_lossy(&wire[..cut])
+        );
     }
 }
 
@@ -86,6 +111,11 @@ pub fn prefixes_are_incomplete_response(wire: &[u8]) {
     for cut in 0..wire.len() {
         let bytes = Bytes::copy_from_slice(&wire[..cut]);
         let status = parse::response(&bytes, &ParseOptions::default());
-        assert_eq!(status, Ok(Status::Incomplete), "prefix {:?}", String::from_utf8_lossy(&wire[..cut]));
+        assert_eq!(
+            status,
+            Ok(Status::Incomplete),
+            "prefix {:?}",
+            String::from_utf8_lossy(&wire[..cut])
+        );
     }
 }

@@ -7,7 +7,7 @@
 mod support;
 
 use bytes::Bytes;
-use imap_proto::framing::{split_stream, Direction, Limits, StreamItem};
+use imap_proto::framing::{Direction, Limits, StreamItem, split_stream};
 use imap_proto::parse::{self, ParseOptions, Status};
 use imap_proto::types::{CommandBody, Response};
 
@@ -48,11 +48,11 @@ fn replay_client(stream: &[u8]) -> Vec<CommandBody> {
             panic!("framing failed: {item:?}");
         };
         let message = Bytes::copy_from_slice(bytes);
-        if in_authenticate {
-            if let Ok(Status::Complete { len, .. }) = parse::authenticate_data(&message, &options) {
-                assert_eq!(len, message.len());
-                continue;
-            }
+        if in_authenticate
+            && let Ok(Status::Complete { len, .. }) = parse::authenticate_data(&message, &options)
+        {
+            assert_eq!(len, message.len());
+            continue;
         }
         let Ok(Status::Complete { value, len }) = parse::command(&message, &options) else {
             panic!("command at {offset}: {:?}", String::from_utf8_lossy(bytes));
@@ -90,7 +90,16 @@ fn rfc9051_section8_sample_session() {
     let names: Vec<_> = commands.iter().map(CommandBody::name).collect();
     assert_eq!(
         names,
-        ["STARTTLS", "AUTHENTICATE", "ENABLE", "SELECT", "FETCH", "FETCH", "STORE", "LOGOUT"]
+        [
+            "STARTTLS",
+            "AUTHENTICATE",
+            "ENABLE",
+            "SELECT",
+            "FETCH",
+            "FETCH",
+            "STORE",
+            "LOGOUT"
+        ]
     );
     let responses = replay_server(&transcript.server);
     assert_eq!(responses.len(), 22);
@@ -98,7 +107,10 @@ fn rfc9051_section8_sample_session() {
     let Response::Data(imap_proto::types::Data::Fetch { items, .. }) = &responses[16] else {
         panic!("BODY[HEADER] fetch expected, got {:?}", responses[16]);
     };
-    let imap_proto::types::FetchItem::BodySection { data: Some(data), .. } = &items[0] else {
+    let imap_proto::types::FetchItem::BodySection {
+        data: Some(data), ..
+    } = &items[0]
+    else {
         panic!("BODY[HEADER]");
     };
     assert!(data.as_bytes().starts_with(b"Date: Wed, 17 Jul 1996"));
@@ -119,7 +131,11 @@ fn any_chunking_frames_the_same() {
             })
             .collect();
         for chunk in [1, 2, 3, 7, 64] {
-            assert_eq!(frame_in_chunks(stream, direction, chunk), whole, "chunk {chunk}");
+            assert_eq!(
+                frame_in_chunks(stream, direction, chunk),
+                whole,
+                "chunk {chunk}"
+            );
         }
     }
 }

@@ -2,8 +2,8 @@
 
 use super::writer::Writer;
 use crate::types::{
-    Capability, Date, DateTime, Flag, MailboxAttribute, SeqItem, SeqNumber, SequenceSet,
-    StatusAttribute, MONTHS, STATUS_NAMES,
+    Capability, Date, DateTime, Flag, MONTHS, MailboxAttribute, STATUS_NAMES, SeqItem, SeqNumber,
+    SequenceSet, StatusAttribute,
 };
 
 fn seq_number(w: &mut Writer<'_>, number: &SeqNumber) {

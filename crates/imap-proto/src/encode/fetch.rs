@@ -5,8 +5,8 @@ use std::num::NonZeroU32;
 use super::common::{date_time, flag_list};
 use super::writer::Writer;
 use crate::types::{
-    Address, BodyExtension, BodyFields, BodyStructure, Envelope, FetchAttribute,
-    FetchAttributes, FetchItem, IString, Partial, Section, SectionText, SinglePartKind,
+    Address, BodyExtension, BodyFields, BodyStructure, Envelope, FetchAttribute, FetchAttributes,
+    FetchItem, IString, Partial, Section, SectionText, SinglePartKind,
 };
 
 fn part(w: &mut Writer<'_>, part: &[NonZeroU32]) {
@@ -184,7 +184,10 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem) {
                 None => w.raw(b"NIL"),
             }
         }
-        FetchItem::BinarySize { part: numbers, size } => {
+        FetchItem::BinarySize {
+            part: numbers,
+            size,
+        } => {
             w.raw(b"BINARY.SIZE");
             binary_section(w, numbers);
             w.sp();

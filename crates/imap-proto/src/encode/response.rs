@@ -7,8 +7,8 @@ use super::common::{
 use super::fetch::fetch_item;
 use super::writer::Writer;
 use crate::types::{
-    Continuation, Data, ESearchItem, ListExtendedItem, ListItem, NamespaceDescription,
-    Response, ResponseCode, StatusItem, StatusKind, StatusResponse, Thread, PLAIN_CODES,
+    Continuation, Data, ESearchItem, ListExtendedItem, ListItem, NamespaceDescription, PLAIN_CODES,
+    Response, ResponseCode, StatusItem, StatusKind, StatusResponse, Thread,
 };
 
 pub(crate) fn response(w: &mut Writer<'_>, response: &Response) {
@@ -403,4 +403,3 @@ fn data(w: &mut Writer<'_>, data: &Data) {
         }
     }
 }
-

@@ -2,8 +2,8 @@
 
 use bytes::{BufMut, BytesMut};
 
-use super::{PeerCapabilities, LITERAL_MINUS_MAX, QUOTED_MAX};
-use crate::types::{is_astring_char, is_atom_char, Mailbox};
+use super::{LITERAL_MINUS_MAX, PeerCapabilities, QUOTED_MAX};
+use crate::types::{Mailbox, is_astring_char, is_atom_char};
 
 pub(crate) struct Writer<'a> {
     out: &'a mut BytesMut,

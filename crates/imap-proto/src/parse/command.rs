@@ -4,8 +4,8 @@ use base64::Engine;
 use bytes::Bytes;
 
 use super::common::{
-    astring_list, date_time, flag, flag_list, list_mailbox, mailbox,
-    mailbox_attribute, sequence_set, status_attribute,
+    astring_list, date_time, flag, flag_list, list_mailbox, mailbox, mailbox_attribute,
+    sequence_set, status_attribute,
 };
 use super::fetch::fetch_attributes;
 use super::reader::{PResult, Reader};
@@ -121,9 +121,15 @@ fn command_body(r: &mut Reader<'_>) -> PResult<CommandBody> {
             let mailbox = mailbox(r)?;
             let parameters = select_parameters(r)?;
             if is(b"SELECT") {
-                CommandBody::Select { mailbox, parameters }
+                CommandBody::Select {
+                    mailbox,
+                    parameters,
+                }
             } else {
-                CommandBody::Examine { mailbox, parameters }
+                CommandBody::Examine {
+                    mailbox,
+                    parameters,
+                }
             }
         }
         _ if is(b"CREATE") => {
@@ -138,7 +144,10 @@ fn command_body(r: &mut Reader<'_>) -> PResult<CommandBody> {
                 special_use = r.paren_list(false, mailbox_attribute)?;
                 r.byte(b')', ")")?;
             }
-            CommandBody::Create { mailbox, special_use }
+            CommandBody::Create {
+                mailbox,
+                special_use,
+            }
         }
         _ if is(b"DELETE") => arg_mailbox(r, CommandBody::Delete)?,
         _ if is(b"SUBSCRIBE") => arg_mailbox(r, CommandBody::Subscribe)?,
@@ -148,7 +157,10 @@ fn command_body(r: &mut Reader<'_>) -> PResult<CommandBody> {
             r.sp()?;
             let from = mailbox(r)?;
             r.sp()?;
-            CommandBody::Rename { from, to: mailbox(r)? }
+            CommandBody::Rename {
+                from,
+                to: mailbox(r)?,
+            }
         }
         _ if is(b"LIST") => list(r)?,
         _ if is(b"LSUB") => {
@@ -249,7 +261,7 @@ fn base64_run(r: &mut Reader<'_>) -> PResult<Bytes> {
 
 fn select_parameters(r: &mut Reader<'_>) -> PResult<SelectParameters> {
     let mut parameters = SelectParameters::default();
-    if !(r.peek() == Some(b' ') && !r.at_crlf()) {
+    if r.peek() != Some(b' ') || r.at_crlf() {
         return Ok(parameters);
     }
     r.pos += 1;
@@ -286,7 +298,10 @@ fn select_parameters(r: &mut Reader<'_>) -> PResult<SelectParameters> {
             });
             return Ok(());
         }
-        Err(ParseError::new(ParseErrorKind::Expected("select parameter"), start))
+        Err(ParseError::new(
+            ParseErrorKind::Expected("select parameter"),
+            start,
+        ))
     })?;
     Ok(parameters)
 }
@@ -571,10 +586,11 @@ fn get_metadata(r: &mut Reader<'_>) -> PResult<CommandBody> {
     })
 }
 
+/// ID parameters: NIL, or field/value pairs.
+pub(crate) type IdList = Option<Vec<(crate::types::IString, Option<crate::types::IString>)>>;
+
 /// `"(" string SP nstring *(SP string SP nstring) ")" / nil`
-pub(crate) fn id_params(
-    r: &mut Reader<'_>,
-) -> PResult<Option<Vec<(crate::types::IString, Option<crate::types::IString>)>>> {
+pub(crate) fn id_params(r: &mut Reader<'_>) -> PResult<IdList> {
     if r.nil() {
         return Ok(None);
     }
@@ -606,4 +622,3 @@ pub(crate) fn idle_done(r: &mut Reader<'_>) -> PResult<()> {
     r.expect_keyword(b"DONE", "DONE")?;
     r.crlf()
 }
-

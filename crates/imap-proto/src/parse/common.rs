@@ -6,8 +6,8 @@ use bytes::Bytes;
 use super::reader::{PResult, Reader};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::types::{
-    Capability, Date, DateTime, Flag, Mailbox, MailboxAttribute, SeqItem, SeqNumber, SequenceSet,
-    StatusAttribute, MONTHS, STATUS_NAMES,
+    Capability, Date, DateTime, Flag, MONTHS, Mailbox, MailboxAttribute, STATUS_NAMES, SeqItem,
+    SeqNumber, SequenceSet, StatusAttribute,
 };
 
 pub(crate) fn seq_number(r: &mut Reader<'_>) -> PResult<SeqNumber> {
@@ -60,7 +60,10 @@ pub(crate) fn mailbox(r: &mut Reader<'_>) -> PResult<Mailbox> {
     let value = r.astring()?;
     let bytes = value.to_bytes();
     if bytes.iter().any(|&b| b == b'\r' || b == b'\n') {
-        return Err(ParseError::new(ParseErrorKind::Expected("mailbox name"), start));
+        return Err(ParseError::new(
+            ParseErrorKind::Expected("mailbox name"),
+            start,
+        ));
     }
     Ok(Mailbox::from_wire_unchecked(bytes))
 }
@@ -135,7 +138,11 @@ fn month(r: &mut Reader<'_>) -> PResult<u8> {
 pub(crate) fn date(r: &mut Reader<'_>) -> PResult<Date> {
     let quoted = r.eat(b'"');
     let start = r.pos;
-    let day = if r.peek_at(1) == Some(b'-') { digits(r, 1)? } else { digits(r, 2)? };
+    let day = if r.peek_at(1) == Some(b'-') {
+        digits(r, 1)?
+    } else {
+        digits(r, 2)?
+    };
     r.byte(b'-', "-")?;
     let month = month(r)?;
     r.byte(b'-', "-")?;
@@ -143,7 +150,8 @@ pub(crate) fn date(r: &mut Reader<'_>) -> PResult<Date> {
     if quoted {
         r.byte(b'"', "\"")?;
     }
-    Date::new(year as u16, month, day as u8).map_err(|_| ParseError::new(ParseErrorKind::DateTime, start))
+    Date::new(year as u16, month, day as u8)
+        .map_err(|_| ParseError::new(ParseErrorKind::DateTime, start))
 }
 
 /// `"dd-Mon-yyyy hh:mm:ss +zzzz"` (day may be space-padded).
@@ -193,7 +201,10 @@ pub(crate) fn status_attribute(r: &mut Reader<'_>) -> PResult<StatusAttribute> {
         .iter()
         .find(|(n, _)| name.eq_ignore_ascii_case(n))
         .map(|(_, attribute)| *attribute)
-        .ok_or(ParseError::new(ParseErrorKind::Expected("status attribute"), start))
+        .ok_or(ParseError::new(
+            ParseErrorKind::Expected("status attribute"),
+            start,
+        ))
 }
 
 /// `"(" objectid ")"` (OBJECTID): 1*255 of ALPHA / DIGIT / "_" / "-".

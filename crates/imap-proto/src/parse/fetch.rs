@@ -6,9 +6,7 @@ use super::body::{body_structure, envelope};
 use super::common::{date_time, flag_list, objectid, objectid_paren};
 use super::reader::{PResult, Reader};
 use crate::error::{ParseError, ParseErrorKind};
-use crate::types::{
-    FetchAttribute, FetchAttributes, FetchItem, Partial, Section, SectionText,
-};
+use crate::types::{FetchAttribute, FetchAttributes, FetchItem, Partial, Section, SectionText};
 
 fn part_numbers(r: &mut Reader<'_>) -> PResult<Vec<NonZeroU32>> {
     let mut part = Vec::new();
@@ -49,7 +47,10 @@ pub(crate) fn section(r: &mut Reader<'_>) -> PResult<Section> {
         r.sp()?;
         SectionText::HeaderFieldsNot(r.paren_list(false, Reader::astring)?)
     } else {
-        return Err(ParseError::new(ParseErrorKind::Expected("section text"), start));
+        return Err(ParseError::new(
+            ParseErrorKind::Expected("section text"),
+            start,
+        ));
     };
     r.byte(b']', "]")?;
     Ok(Section {
@@ -134,14 +135,19 @@ pub(crate) fn fetch_attribute(r: &mut Reader<'_>) -> PResult<FetchAttribute> {
             part: section_binary(r)?,
         }
     } else {
-        return Err(ParseError::new(ParseErrorKind::Expected("fetch attribute"), start));
+        return Err(ParseError::new(
+            ParseErrorKind::Expected("fetch attribute"),
+            start,
+        ));
     })
 }
 
 /// `"ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")"`
 pub(crate) fn fetch_attributes(r: &mut Reader<'_>) -> PResult<FetchAttributes> {
     if r.peek() == Some(b'(') {
-        return r.paren_list(false, fetch_attribute).map(FetchAttributes::List);
+        return r
+            .paren_list(false, fetch_attribute)
+            .map(FetchAttributes::List);
     }
     if r.keyword(b"ALL") {
         return Ok(FetchAttributes::All);

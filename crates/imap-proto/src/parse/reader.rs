@@ -8,7 +8,7 @@ use bytes::Bytes;
 
 use super::ParseOptions;
 use crate::error::{ParseError, ParseErrorKind};
-use crate::types::{is_astring_char, is_atom_char, AString, Atom, IString};
+use crate::types::{AString, Atom, IString, is_astring_char, is_atom_char};
 
 pub(crate) type PResult<T> = Result<T, ParseError>;
 
@@ -169,7 +169,10 @@ impl<'a> Reader<'a> {
     fn run(&mut self, class: &[bool; 256]) -> (usize, usize) {
         let start = self.pos;
         let rest = &self.buf[start..];
-        let len = rest.iter().position(|&b| !class[b as usize]).unwrap_or(rest.len());
+        let len = rest
+            .iter()
+            .position(|&b| !class[b as usize])
+            .unwrap_or(rest.len());
         self.pos += len;
         (start, self.pos)
     }
@@ -227,7 +230,11 @@ impl<'a> Reader<'a> {
         true
     }
 
-    pub(crate) fn expect_keyword(&mut self, keyword: &'static [u8], what: &'static str) -> PResult<()> {
+    pub(crate) fn expect_keyword(
+        &mut self,
+        keyword: &'static [u8],
+        what: &'static str,
+    ) -> PResult<()> {
         if self.keyword(keyword) {
             Ok(())
         } else {
@@ -368,10 +375,7 @@ impl<'a> Reader<'a> {
             Some(out) => Bytes::from(out),
             None => self.slice(start, end),
         };
-        if eight_bit
-            && !self.options.lenience.bad_quoted
-            && std::str::from_utf8(&value).is_err()
-        {
+        if eight_bit && !self.options.lenience.bad_quoted && std::str::from_utf8(&value).is_err() {
             return Err(ParseError::new(ParseErrorKind::BadQuoted, start));
         }
         Ok(value)
@@ -482,14 +486,20 @@ impl<'a> Reader<'a> {
             if allow_empty {
                 return Ok(out);
             }
-            return Err(ParseError::new(ParseErrorKind::Expected("list item"), self.pos - 1));
+            return Err(ParseError::new(
+                ParseErrorKind::Expected("list item"),
+                self.pos - 1,
+            ));
         }
         loop {
             out.push(item(self)?);
             if self.eat(b')') {
                 return Ok(out);
             }
-            if self.options.lenience.trailing_space && self.peek() == Some(b' ') && self.peek_at(1) == Some(b')') {
+            if self.options.lenience.trailing_space
+                && self.peek() == Some(b' ')
+                && self.peek_at(1) == Some(b')')
+            {
                 self.pos += 2;
                 return Ok(out);
             }
@@ -498,7 +508,10 @@ impl<'a> Reader<'a> {
     }
 
     /// Parses `item *(SP item)` (at least one).
-    pub(crate) fn sp_list<T>(&mut self, mut item: impl FnMut(&mut Self) -> PResult<T>) -> PResult<Vec<T>> {
+    pub(crate) fn sp_list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
         let mut out = vec![item(self)?];
         while self.peek() == Some(b' ') && !self.at_crlf() {
             self.pos += 1;

@@ -10,8 +10,8 @@ use super::reader::{PResult, Reader};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::types::{
     Continuation, Data, ESearchItem, ListExtendedItem, ListItem, MetadataEntry,
-    NamespaceDescription, QuotaResource, Response, ResponseCode, StatusAttribute, StatusItem,
-    StatusKind, StatusResponse, Text, Thread, PLAIN_CODES,
+    NamespaceDescription, PLAIN_CODES, QuotaResource, Response, ResponseCode, StatusAttribute,
+    StatusItem, StatusKind, StatusResponse, Text, Thread,
 };
 
 pub(crate) fn response(r: &mut Reader<'_>) -> PResult<Response> {
@@ -34,7 +34,10 @@ pub(crate) fn response(r: &mut Reader<'_>) -> PResult<Response> {
             let start = r.pos;
             let kind = status_kind(r)?;
             if matches!(kind, StatusKind::PreAuth | StatusKind::Bye) {
-                return Err(ParseError::new(ParseErrorKind::Expected("OK, NO or BAD"), start));
+                return Err(ParseError::new(
+                    ParseErrorKind::Expected("OK, NO or BAD"),
+                    start,
+                ));
             }
             let (code, text) = resp_text(r)?;
             r.crlf()?;
@@ -209,7 +212,10 @@ fn known_code(r: &mut Reader<'_>) -> PResult<ResponseCode> {
         ResponseCode::MailboxId(objectid_paren(r)?)
     } else if is("REFERRAL") {
         let start = r.pos;
-        while r.peek().is_some_and(|b| b != b']' && b != b'\r' && b != b'\n') {
+        while r
+            .peek()
+            .is_some_and(|b| b != b']' && b != b'\r' && b != b'\n')
+        {
             r.pos += 1;
         }
         ResponseCode::Referral(r.slice(start, r.pos))
@@ -359,9 +365,7 @@ fn untagged(r: &mut Reader<'_>) -> PResult<Response> {
             let entries = r.paren_list(false, |r| {
                 let name = r.astring()?;
                 r.sp()?;
-                let value = r
-                    .nstring_bytes(true)?
-                    .map(crate::types::IString::unchecked);
+                let value = r.nstring_bytes(true)?.map(crate::types::IString::unchecked);
                 Ok(MetadataEntry { name, value })
             })?;
             Data::Metadata { mailbox, entries }
@@ -424,7 +428,10 @@ fn list_item(r: &mut Reader<'_>) -> PResult<ListItem> {
         let start = r.pos;
         let quoted = r.quoted()?;
         if quoted.len() != 1 {
-            return Err(ParseError::new(ParseErrorKind::Expected("delimiter"), start));
+            return Err(ParseError::new(
+                ParseErrorKind::Expected("delimiter"),
+                start,
+            ));
         }
         Some(quoted[0])
     };
@@ -437,7 +444,9 @@ fn list_item(r: &mut Reader<'_>) -> PResult<ListItem> {
             let tag = r.astring()?;
             r.sp()?;
             if tag.as_bytes().eq_ignore_ascii_case(b"CHILDINFO") {
-                return r.paren_list(false, Reader::string).map(ListExtendedItem::ChildInfo);
+                return r
+                    .paren_list(false, Reader::string)
+                    .map(ListExtendedItem::ChildInfo);
             }
             if tag.as_bytes().eq_ignore_ascii_case(b"OLDNAME") {
                 r.byte(b'(', "(")?;
@@ -580,7 +589,10 @@ fn namespace(r: &mut Reader<'_>) -> PResult<Vec<NamespaceDescription>> {
             let start = r.pos;
             let quoted = r.quoted()?;
             if quoted.len() != 1 {
-                return Err(ParseError::new(ParseErrorKind::Expected("delimiter"), start));
+                return Err(ParseError::new(
+                    ParseErrorKind::Expected("delimiter"),
+                    start,
+                ));
             }
             Some(quoted[0])
         };
@@ -603,4 +615,3 @@ fn namespace(r: &mut Reader<'_>) -> PResult<Vec<NamespaceDescription>> {
     }
     Ok(out)
 }
-

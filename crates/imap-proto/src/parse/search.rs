@@ -108,7 +108,12 @@ fn search_key_inner(r: &mut Reader<'_>) -> PResult<SearchKey> {
                 modseq: r.number64()?,
             }
         }
-        _ => return Err(ParseError::new(ParseErrorKind::Expected("search key"), start)),
+        _ => {
+            return Err(ParseError::new(
+                ParseErrorKind::Expected("search key"),
+                start,
+            ));
+        }
     })
 }
 

@@ -143,7 +143,13 @@ const MORE_SIMPLE: [(&[u8], Capability); 4] = [
     (b"APPENDLIMIT", Capability::AppendLimit(None)),
 ];
 
-const PREFIXED: [&[u8]; 5] = [b"AUTH=", b"THREAD=", b"COMPRESS=", b"QUOTA=RES-", b"APPENDLIMIT="];
+const PREFIXED: [&[u8]; 5] = [
+    b"AUTH=",
+    b"THREAD=",
+    b"COMPRESS=",
+    b"QUOTA=RES-",
+    b"APPENDLIMIT=",
+];
 
 impl Capability {
     /// Interprets a capability atom. Unknown names, and known prefixes with malformed
@@ -231,7 +237,13 @@ mod tests {
         assert_eq!(cap("APPENDLIMIT=1000"), Capability::AppendLimit(Some(1000)));
         assert_eq!(cap("APPENDLIMIT"), Capability::AppendLimit(None));
         assert!(matches!(cap("X-GM-EXT-1"), Capability::Other(_)));
-        for name in ["IMAP4rev1", "AUTH=PLAIN", "APPENDLIMIT=7", "X-FOO", "QUOTA=RES-STORAGE"] {
+        for name in [
+            "IMAP4rev1",
+            "AUTH=PLAIN",
+            "APPENDLIMIT=7",
+            "X-FOO",
+            "QUOTA=RES-STORAGE",
+        ] {
             assert!(cap(name).to_atom().eq_ignore_case(name));
         }
     }

@@ -70,7 +70,12 @@ macro_rules! bytes_newtype_common {
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), String::from_utf8_lossy(&self.0))
+                write!(
+                    f,
+                    "{}({:?})",
+                    stringify!($name),
+                    String::from_utf8_lossy(&self.0)
+                )
             }
         }
 
@@ -301,7 +306,10 @@ mod tests {
         assert!(Atom::try_from("FLAGS").is_ok());
         assert_eq!(
             Atom::try_from("a b"),
-            Err(ValidationError::ForbiddenByte { byte: b' ', index: 1 })
+            Err(ValidationError::ForbiddenByte {
+                byte: b' ',
+                index: 1
+            })
         );
         assert_eq!(Atom::try_from(""), Err(ValidationError::Empty));
         assert!(Atom::try_from("a]").is_err());

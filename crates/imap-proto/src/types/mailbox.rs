@@ -94,10 +94,10 @@ impl Mailbox {
     /// [`ValidationError::ModifiedUtf7`] when the name is neither.
     pub fn to_unicode(&self) -> Result<Cow<'_, str>, ValidationError> {
         let bytes = self.as_bytes();
-        if bytes.contains(&b'&') {
-            if let Ok(decoded) = decode_modified_utf7(bytes) {
-                return Ok(Cow::Owned(decoded));
-            }
+        if bytes.contains(&b'&')
+            && let Ok(decoded) = decode_modified_utf7(bytes)
+        {
+            return Ok(Cow::Owned(decoded));
         }
         std::str::from_utf8(bytes)
             .map(Cow::Borrowed)
@@ -247,7 +247,10 @@ mod tests {
     #[test]
     fn ampersand_and_astral_plane() {
         assert_eq!(encode_modified_utf7("Tom & Jerry"), "Tom &- Jerry");
-        assert_eq!(decode_modified_utf7(b"Tom &- Jerry").unwrap(), "Tom & Jerry");
+        assert_eq!(
+            decode_modified_utf7(b"Tom &- Jerry").unwrap(),
+            "Tom & Jerry"
+        );
         assert_eq!(encode_modified_utf7("Entw\u{fc}rfe"), "Entw&APw-rfe");
         let emoji = "\u{1F600}";
         let wire = encode_modified_utf7(emoji);
@@ -257,7 +260,13 @@ mod tests {
     #[test]
     fn strict_decoding() {
         // unterminated, encoded ASCII ("a" = &AGE-), 8-bit, bad padding, lone surrogate.
-        for bad in [&b"&U,BTFw"[..], b"&AGE-", b"caf\xc3\xa9", b"&APx-", b"&2D0-"] {
+        for bad in [
+            &b"&U,BTFw"[..],
+            b"&AGE-",
+            b"caf\xc3\xa9",
+            b"&APx-",
+            b"&2D0-",
+        ] {
             assert!(decode_modified_utf7(bad).is_err(), "{bad:?}");
         }
     }

@@ -19,7 +19,9 @@ mod response;
 mod search;
 mod sequence;
 
-pub use body::{Address, BodyExtension, BodyFields, BodyStructure, Disposition, Envelope, SinglePartKind};
+pub use body::{
+    Address, BodyExtension, BodyFields, BodyStructure, Disposition, Envelope, SinglePartKind,
+};
 pub use capability::Capability;
 pub use code::ResponseCode;
 pub use command::{
@@ -30,10 +32,10 @@ pub use core::{AString, Atom, IString, Quoted, Secret, Tag, Text};
 pub use datetime::{Date, DateTime};
 pub use fetch::{FetchAttribute, FetchAttributes, FetchItem, Partial, Section, SectionText};
 pub use flag::{Flag, MailboxAttribute};
-pub use mailbox::{decode_modified_utf7, encode_modified_utf7, Mailbox, MailboxName, NameEncoding};
+pub use mailbox::{Mailbox, MailboxName, NameEncoding, decode_modified_utf7, encode_modified_utf7};
 pub use mailbox_data::{
-    ListExtendedItem, ListItem, ListReturn, ListSelect, MetadataEntry,
-    NamespaceDescription, QuotaResource, StatusAttribute, StatusItem,
+    ListExtendedItem, ListItem, ListReturn, ListSelect, MetadataEntry, NamespaceDescription,
+    QuotaResource, StatusAttribute, StatusItem,
 };
 pub use response::{Continuation, Data, Response, StatusKind, StatusResponse};
 pub use search::{ESearchItem, SearchKey, SearchReturn, SortCriterion, SortKey, Thread};

@@ -4,6 +4,7 @@ use bytes::Bytes;
 
 use super::capability::Capability;
 use super::code::ResponseCode;
+use super::core::IString;
 use super::core::{AString, Tag, Text};
 use super::fetch::FetchItem;
 use super::flag::Flag;
@@ -11,7 +12,6 @@ use super::mailbox::Mailbox;
 use super::mailbox_data::{
     ListItem, MetadataEntry, NamespaceDescription, QuotaResource, StatusItem,
 };
-use super::core::IString;
 use super::search::{ESearchItem, Thread};
 use super::sequence::SequenceSet;
 

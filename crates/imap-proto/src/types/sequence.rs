@@ -11,7 +11,9 @@ pub struct Uid(pub NonZeroU32);
 impl TryFrom<u32> for Uid {
     type Error = ValidationError;
     fn try_from(value: u32) -> Result<Self, Self::Error> {
-        NonZeroU32::new(value).map(Self).ok_or(ValidationError::Zero)
+        NonZeroU32::new(value)
+            .map(Self)
+            .ok_or(ValidationError::Zero)
     }
 }
 
