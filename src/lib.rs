@@ -5,6 +5,7 @@
 //! [`driver::Connection`] runs any session over it, and [`tls`] builds the rustls configurations
 //! the programs in `examples/` share.
 
+pub mod dissect;
 pub mod driver;
 pub mod sessions;
 pub mod smtp;
