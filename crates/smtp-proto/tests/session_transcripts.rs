@@ -1,0 +1,402 @@
+//! RFC transcripts (tests/transcripts/*.txt) replayed against the Server (checking its output)
+//! and the Client (checking its output and events), whole and split at arbitrary points.
+#![allow(clippy::disallowed_methods, clippy::unwrap_used)]
+
+mod common;
+
+use bytes::Bytes;
+use common::*;
+use proptest::prelude::*;
+use smtp_proto::client::{self, Client, Envelope, Event as CEvent};
+use smtp_proto::server::{self, Event as SEvent, Server};
+use smtp_proto::types::{Command, Reply};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    C,
+    S,
+}
+
+struct Transcript {
+    name: &'static str,
+    groups: Vec<(Side, Vec<String>)>,
+    server_only: bool,
+}
+
+const FILES: &[(&str, &str)] = &[
+    ("d1", include_str!("transcripts/rfc5321-d1-typical.txt")),
+    ("d2", include_str!("transcripts/rfc5321-d2-aborted.txt")),
+    ("d3", include_str!("transcripts/rfc5321-d3-relayed.txt")),
+    ("d4", include_str!("transcripts/rfc5321-d4-verifying.txt")),
+    (
+        "rfc2920",
+        include_str!("transcripts/rfc2920-pipelining.txt"),
+    ),
+];
+
+fn load(name: &'static str, text: &str) -> Transcript {
+    let mut groups: Vec<(Side, Vec<String>)> = Vec::new();
+    let mut server_only = false;
+    for line in text.lines() {
+        if line.starts_with("# sides: server") {
+            server_only = true;
+        }
+        let (side, rest) = if let Some(r) = line.strip_prefix("S:") {
+            (Side::S, r)
+        } else if let Some(r) = line.strip_prefix("C:") {
+            (Side::C, r)
+        } else {
+            continue;
+        };
+        let rest = rest.strip_prefix(' ').unwrap_or(rest).to_string();
+        match groups.last_mut() {
+            Some((s, lines)) if *s == side => lines.push(rest),
+            _ => groups.push((side, vec![rest])),
+        }
+    }
+    Transcript {
+        name,
+        groups,
+        server_only,
+    }
+}
+
+fn transcripts() -> Vec<Transcript> {
+    FILES.iter().map(|(n, t)| load(n, t)).collect()
+}
+
+fn wire(lines: &[String]) -> Vec<u8> {
+    lines
+        .iter()
+        .flat_map(|l| format!("{l}\r\n").into_bytes())
+        .collect()
+}
+
+fn replies(mut bytes: &[u8]) -> Vec<Reply> {
+    let mut v = Vec::new();
+    while !bytes.is_empty() {
+        let (r, n) = smtp_proto::parse::reply(bytes).unwrap().unwrap();
+        v.push(r);
+        bytes = &bytes[n..];
+    }
+    v
+}
+
+/// Every reply after the greeting, with whether the session writes it by itself (the reply to
+/// DATA, RSET, NOOP, HELP, QUIT) or the application decides it (everything else, and the reply
+/// after the content).
+fn expected_replies(t: &Transcript) -> Vec<(Reply, bool)> {
+    let s_replies: Vec<Reply> = t.groups[1..]
+        .iter()
+        .filter(|(side, _)| *side == Side::S)
+        .flat_map(|(_, l)| replies(&wire(l)))
+        .collect();
+    let mut kinds = Vec::new();
+    let mut in_data = false;
+    for line in t
+        .groups
+        .iter()
+        .filter(|(s, _)| *s == Side::C)
+        .flat_map(|(_, l)| l)
+    {
+        if in_data {
+            if line == "." {
+                in_data = false;
+                kinds.push(false);
+            }
+            continue;
+        }
+        let verb = line
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        in_data = verb == "DATA";
+        kinds.push(matches!(
+            verb.as_str(),
+            "DATA" | "RSET" | "NOOP" | "HELP" | "QUIT"
+        ));
+    }
+    assert_eq!(
+        kinds.len(),
+        s_replies.len(),
+        "{}: one reply per command",
+        t.name
+    );
+    s_replies.into_iter().zip(kinds).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// server side
+// ---------------------------------------------------------------------------------------------
+
+/// Feeds every client byte of the transcript (after the greeting) in the given pieces, the
+/// application answering each decision with the transcript's next non-session reply.
+fn server_run(t: &Transcript, cuts: &[usize]) -> (Vec<u8>, Vec<String>) {
+    let now = t0();
+    let mut config = server::Config::default();
+    config.hostname = "foo.com".into();
+    config.greet_on_start = false;
+    config.extensions.enhanced_status_codes = false;
+    config.delegate_vrfy_expn = true;
+    let mut s = Server::new(config, now);
+    let greeting = replies(&wire(&t.groups[0].1)).remove(0);
+    s.greet(now, Some(greeting)).unwrap();
+    let input: Vec<u8> = t
+        .groups
+        .iter()
+        .filter(|(side, _)| *side == Side::C)
+        .flat_map(|(_, l)| wire(l))
+        .collect();
+    let mut answers: std::collections::VecDeque<Reply> = expected_replies(t)
+        .into_iter()
+        .filter(|(_, session)| !session)
+        .map(|(r, _)| r)
+        .collect();
+    let mut out = Vec::new();
+    let mut events = Vec::new();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for &c in cuts {
+        let c = c.min(input.len()).max(start);
+        pieces.push(&input[start..c]);
+        start = c;
+    }
+    pieces.push(&input[start..]);
+    for piece in pieces {
+        s.handle_input(now, piece);
+        while let Some(ev) = s.poll_event() {
+            events.push(short(&ev));
+            let id = match &ev {
+                SEvent::HelloReceived { id, .. }
+                | SEvent::MailFromReceived { id, .. }
+                | SEvent::RcptToReceived { id, .. }
+                | SEvent::DataEnded { id, .. }
+                | SEvent::CommandReceived { id, .. } => *id,
+                _ => continue,
+            };
+            let answer = answers.pop_front().expect("an answer for every decision");
+            s.reply(now, id, answer).unwrap();
+        }
+        while let Some(b) = s.poll_transmit() {
+            out.extend_from_slice(&b);
+        }
+    }
+    assert!(answers.is_empty(), "{}: unused answers {answers:?}", t.name);
+    (out, normalise(&events))
+}
+
+#[test]
+fn transcripts_replayed_against_the_server() {
+    for t in transcripts() {
+        let (out, events) = server_run(&t, &[]);
+        let greeting = replies(&wire(&t.groups[0].1)).remove(0);
+        let expected = expected_replies(&t);
+        let got = replies(&out);
+        assert_eq!(got[0], greeting);
+        assert_eq!(
+            got.len(),
+            expected.len() + 1,
+            "{}: {}",
+            t.name,
+            String::from_utf8_lossy(&out)
+        );
+        for (g, (e, session)) in got[1..].iter().zip(&expected) {
+            assert_eq!(g.code(), e.code(), "{}", t.name);
+            if !session {
+                assert_eq!(g, e, "{}", t.name);
+            }
+        }
+        assert_eq!(events.last().unwrap(), "closed Quit", "{}", t.name);
+    }
+}
+
+#[test]
+fn d1_server_sees_the_unstuffed_message() {
+    let t = load("d1", FILES[0].1);
+    let (_, events) = server_run(&t, &[]);
+    assert!(events.contains(&"rcpt <Green@foo.com>".to_string()));
+    assert!(events.contains(&"data-end 37".to_string()), "{events:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// client side
+// ---------------------------------------------------------------------------------------------
+
+enum Op {
+    Mail(Envelope, Vec<u8>),
+    Send(Command),
+    Quit,
+}
+
+fn ops(t: &Transcript) -> Vec<Op> {
+    let lines: Vec<&String> = t
+        .groups
+        .iter()
+        .filter(|(s, _)| *s == Side::C)
+        .flat_map(|(_, l)| l)
+        .skip(1) // EHLO is sent by the session itself
+        .collect();
+    let mut ops = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let cmd = smtp_proto::parse::command(&Bytes::from(lines[i].clone())).unwrap();
+        i += 1;
+        match cmd {
+            Command::Mail { from, .. } => {
+                let mut rcpts = Vec::new();
+                while let Ok(Command::Rcpt { to, .. }) =
+                    smtp_proto::parse::command(&Bytes::from(lines[i].clone()))
+                {
+                    rcpts.push(to);
+                    i += 1;
+                }
+                assert_eq!(lines[i], "DATA");
+                i += 1;
+                let mut body = Vec::new();
+                while lines[i] != "." {
+                    let l = lines[i].strip_prefix('.').unwrap_or(lines[i]);
+                    body.extend_from_slice(l.as_bytes());
+                    body.extend_from_slice(b"\r\n");
+                    i += 1;
+                }
+                i += 1;
+                ops.push(Op::Mail(Envelope::new(from, rcpts), body));
+            }
+            Command::Quit => ops.push(Op::Quit),
+            other => ops.push(Op::Send(other)),
+        }
+    }
+    ops
+}
+
+/// Feeds every server reply group to a client (each group split at the given fractions),
+/// issuing the transcript's operations whenever the client is ready.
+fn client_run(t: &Transcript, split: &[usize]) -> (Vec<u8>, Vec<CEvent>) {
+    let now = t0();
+    let mut config = client::Config::default();
+    let hello = smtp_proto::parse::command(&Bytes::from(t.groups[1].1[0].clone())).unwrap();
+    let Command::Ehlo { host } = hello else {
+        panic!()
+    };
+    config.hello_host = host;
+    let mut c = Client::new(config, now);
+    let mut ops = ops(t).into_iter();
+    let mut out = Vec::new();
+    let mut events = Vec::new();
+    let mut body: Option<Vec<u8>> = None;
+    let mut k = 0;
+    for (side, lines) in &t.groups {
+        if *side != Side::S {
+            continue;
+        }
+        let bytes = wire(lines);
+        let cut = split.get(k).map_or(0, |s| s % (bytes.len() + 1));
+        k += 1;
+        for piece in [&bytes[..cut], &bytes[cut..]] {
+            c.handle_input(now, piece);
+            loop {
+                while let Some(ev) = c.poll_event() {
+                    if let CEvent::DataRequested { id } = &ev {
+                        c.send_data(now, *id, &body.take().unwrap()).unwrap();
+                        c.finish_data(now, *id).unwrap();
+                    }
+                    events.push(ev);
+                }
+                if !c.is_ready() {
+                    break;
+                }
+                match ops.next() {
+                    Some(Op::Mail(env, b)) => {
+                        body = Some(b);
+                        c.send_mail(now, env).unwrap();
+                    }
+                    Some(Op::Send(cmd)) => {
+                        c.send(now, cmd).unwrap();
+                    }
+                    Some(Op::Quit) => {
+                        c.quit(now).unwrap();
+                    }
+                    None => break,
+                }
+            }
+            while let Some(b) = c.poll_transmit() {
+                out.extend_from_slice(&b);
+            }
+        }
+    }
+    (out, events)
+}
+
+#[test]
+fn transcripts_replayed_against_the_client() {
+    for t in transcripts().into_iter().filter(|t| !t.server_only) {
+        let (out, events) = client_run(&t, &[]);
+        let expected: Vec<u8> = t
+            .groups
+            .iter()
+            .filter(|(s, _)| *s == Side::C)
+            .flat_map(|(_, l)| wire(l))
+            .collect();
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            String::from_utf8_lossy(&expected),
+            "{}",
+            t.name
+        );
+        assert!(
+            matches!(events[0], CEvent::GreetingReceived { .. }),
+            "{}",
+            t.name
+        );
+        assert!(
+            matches!(
+                events.last(),
+                Some(CEvent::Closed {
+                    reason: client::Error::Quit
+                })
+            ),
+            "{}: {events:?}",
+            t.name
+        );
+        let outcome = events
+            .iter()
+            .find_map(|e| match e {
+                CEvent::TransactionCompleted { outcome, .. } => Some(outcome.clone()),
+                _ => None,
+            })
+            .unwrap();
+        for r in &outcome.recipients {
+            let refused = r.forward_path.to_string() == "<Green@foo.com>";
+            assert_eq!(r.is_delivered(), !refused, "{}: {r:?}", t.name);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn server_output_does_not_depend_on_how_input_is_split(
+        which in 0..FILES.len(),
+        mut cuts in proptest::collection::vec(0usize..2000, 0..12),
+    ) {
+        let t = load(FILES[which].0, FILES[which].1);
+        cuts.sort_unstable();
+        let whole = server_run(&t, &[]);
+        let split = server_run(&t, &cuts);
+        prop_assert_eq!(whole, split);
+    }
+
+    #[test]
+    fn client_output_and_events_do_not_depend_on_how_replies_are_split(
+        which in 0..FILES.len(),
+        cuts in proptest::collection::vec(0usize..500, 12),
+    ) {
+        let t = load(FILES[which].0, FILES[which].1);
+        prop_assume!(!t.server_only);
+        let whole = client_run(&t, &[]);
+        let split = client_run(&t, &cuts);
+        prop_assert_eq!(whole, split);
+    }
+}
