@@ -31,8 +31,8 @@ use crate::{encode, parse};
 /// What to send on the next `334` of an AUTH exchange.
 #[derive(Debug)]
 enum AuthNext {
-    /// Send this response.
-    Respond(Secret),
+    /// Send this response; then, if true, acknowledge an error challenge (OAuth).
+    Respond(Secret, bool),
     /// LOGIN: send the user name, then the password.
     LoginUser(Secret, Secret),
     /// XOAUTH2/OAUTHBEARER: a `334` now carries an error; answer with an empty line.
@@ -419,7 +419,7 @@ impl Client {
                         mechanism,
                         initial_response: None,
                     });
-                    AuthNext::Respond(ir)
+                    AuthNext::Respond(ir, matches!(next, AuthNext::AckError))
                 }
             }
             None => {
@@ -894,8 +894,17 @@ impl Client {
             return;
         }
         let (response, next) = match next {
-            AuthNext::Respond(r) => (SaslResponse::Data(r), AuthNext::Cancel),
-            AuthNext::LoginUser(user, pass) => (SaslResponse::Data(user), AuthNext::Respond(pass)),
+            AuthNext::Respond(r, ack) => (
+                SaslResponse::Data(r),
+                if ack {
+                    AuthNext::AckError
+                } else {
+                    AuthNext::Cancel
+                },
+            ),
+            AuthNext::LoginUser(user, pass) => {
+                (SaslResponse::Data(user), AuthNext::Respond(pass, false))
+            }
             AuthNext::AckError => (SaslResponse::Data(Secret::default()), AuthNext::Cancel),
             AuthNext::Cancel => (SaslResponse::Cancel, AuthNext::Cancel),
         };

@@ -1,0 +1,237 @@
+//! Client session behaviour against scripted server bytes, including regressions.
+#![allow(clippy::disallowed_methods, clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use smtp_proto::client::{self, ApiMisuse, Client, Envelope, Event, State};
+use smtp_proto::types::Command;
+
+fn out(c: &mut Client) -> String {
+    let mut v = Vec::new();
+    while let Some(b) = c.poll_transmit() {
+        v.extend_from_slice(&b);
+    }
+    String::from_utf8(v).unwrap()
+}
+
+fn events(c: &mut Client) -> Vec<Event> {
+    std::iter::from_fn(|| c.poll_event()).collect()
+}
+
+fn greeted(caps: &str) -> (Client, std::time::Instant) {
+    let now = t0();
+    let mut c = Client::new(client::Config::default(), now);
+    assert_eq!(c.state(), State::Greeting);
+    c.handle_input(now, b"220 mx ESMTP\r\n");
+    assert_eq!(out(&mut c), "EHLO localhost\r\n");
+    c.handle_input(now, format!("250-mx\r\n{caps}").as_bytes());
+    let ev = events(&mut c);
+    assert!(
+        matches!(ev.last(), Some(Event::HelloCompleted { .. })),
+        "{ev:?}"
+    );
+    assert_eq!(c.state(), State::Ready);
+    (c, now)
+}
+
+#[test]
+fn ehlo_refused_falls_back_to_helo() {
+    let now = t0();
+    let mut c = Client::new(client::Config::default(), now);
+    c.handle_input(now, b"220 old.example\r\n");
+    assert_eq!(out(&mut c), "EHLO localhost\r\n");
+    c.handle_input(now, b"502 Command not implemented\r\n");
+    assert_eq!(out(&mut c), "HELO localhost\r\n");
+    c.handle_input(now, b"250 old.example\r\n");
+    assert!(c.is_ready());
+    assert!(!c.capabilities().unwrap().pipelining());
+}
+
+#[test]
+fn greeting_554_ends_the_session_politely() {
+    let now = t0();
+    let mut c = Client::new(client::Config::default(), now);
+    c.handle_input(now, b"554 no service\r\n");
+    assert_eq!(out(&mut c), "QUIT\r\n");
+    assert!(matches!(
+        events(&mut c).last(),
+        Some(Event::Closed {
+            reason: client::Error::GreetingRefused { .. }
+        })
+    ));
+    assert!(c.is_closed());
+    assert_eq!(c.quit(now), Err(ApiMisuse::Closed));
+}
+
+#[test]
+fn reply_421_in_the_middle_of_a_pipelined_transaction() {
+    let (mut c, now) = greeted("250 PIPELINING\r\n");
+    c.send_message(
+        now,
+        Envelope::new(sender("a@b.c"), vec![rcpt("d@e.f"), rcpt("g@e.f")]),
+        bytes("hi\r\n"),
+    )
+    .unwrap();
+    let sent = out(&mut c);
+    assert_eq!(
+        sent,
+        "MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nRCPT TO:<g@e.f>\r\nDATA\r\n"
+    );
+    c.handle_input(now, b"250 ok\r\n421 4.3.2 shutting down\r\n");
+    let ev = events(&mut c);
+    assert!(
+        matches!(ev.last(), Some(Event::Closed { reason: client::Error::ServiceNotAvailable { reply } }) if reply.code().get() == 421),
+        "{ev:?}"
+    );
+    assert!(c.is_closed());
+    assert!(c.poll_timeout().is_none());
+}
+
+#[test]
+fn starttls_response_injection_is_discarded() {
+    let (mut c, now) = greeted("250 STARTTLS\r\n");
+    c.starttls(now).unwrap();
+    assert_eq!(out(&mut c), "STARTTLS\r\n");
+    // A man in the middle appends a forged reply after the 220, in the same packet.
+    c.handle_input(now, b"220 go ahead\r\n250-evil\r\n250 AUTH PLAIN\r\n");
+    let ev = events(&mut c);
+    assert!(matches!(ev[0], Event::TlsUpgradeReady), "{ev:?}");
+    assert!(
+        matches!(ev[1], Event::PlaintextDiscarded { len: 26 }),
+        "{ev:?}"
+    );
+    assert_eq!(c.state(), State::TlsHandshake);
+    c.handle_input(now, b"250 more\r\n");
+    assert!(matches!(
+        c.poll_event(),
+        Some(Event::PlaintextDiscarded { len: 10 })
+    ));
+    c.handle_tls_established(now);
+    assert!(c.is_tls());
+    assert!(c.capabilities().is_none());
+    assert_eq!(out(&mut c), "EHLO localhost\r\n");
+    c.handle_input(now, b"250-mx\r\n250 SIZE 1000\r\n");
+    assert!(c.capabilities().unwrap().auth_mechanisms().is_empty());
+    assert_eq!(c.capabilities().unwrap().size(), Some(Some(1000)));
+}
+
+#[test]
+fn malformed_and_unsolicited_replies_end_the_session() {
+    let (mut c, now) = greeted("250 HELP\r\n");
+    c.handle_input(now, b"250 nobody asked\r\n");
+    assert!(matches!(
+        events(&mut c).last(),
+        Some(Event::Closed {
+            reason: client::Error::UnexpectedReply { .. }
+        })
+    ));
+    let (mut c, now) = greeted("250 HELP\r\n");
+    c.send(now, Command::Noop { string: None }).unwrap();
+    c.handle_input(now, b"25x oops\r\n");
+    assert!(matches!(
+        events(&mut c).last(),
+        Some(Event::Closed {
+            reason: client::Error::Protocol(_)
+        })
+    ));
+    let (mut c, now) = greeted("250 HELP\r\n");
+    c.send(now, Command::Noop { string: None }).unwrap();
+    c.handle_input(now, b"354 go\r\n");
+    assert!(matches!(
+        events(&mut c).last(),
+        Some(Event::Closed {
+            reason: client::Error::UnexpectedReply { .. }
+        })
+    ));
+}
+
+#[test]
+fn one_operation_at_a_time_and_parameters_checked() {
+    let (mut c, now) = greeted("250 SIZE 100\r\n");
+    let env = Envelope::new(sender("a@b.c"), vec![rcpt("d@e.f")]);
+    let mut big = env.clone();
+    big.parameters.size = Some(101);
+    assert_eq!(
+        c.send_mail(now, big),
+        Err(ApiMisuse::MessageTooLarge {
+            size: 101,
+            limit: 100
+        })
+    );
+    let mut utf8 = env.clone();
+    utf8.parameters.smtputf8 = true;
+    assert_eq!(
+        c.send_mail(now, utf8),
+        Err(ApiMisuse::NotOffered("SMTPUTF8"))
+    );
+    assert!(matches!(c.starttls(now), Err(ApiMisuse::NotOffered(_))));
+    assert!(matches!(
+        c.send(now, Command::Quit),
+        Err(ApiMisuse::InvalidArgument(_))
+    ));
+    let id = c.send(now, Command::Noop { string: None }).unwrap();
+    assert!(matches!(
+        c.send_mail(now, env),
+        Err(ApiMisuse::WrongState(_))
+    ));
+    c.handle_input(now, b"250 ok\r\n");
+    assert!(matches!(events(&mut c).as_slice(), [Event::ReplyReceived { id: i, .. }] if *i == id));
+    assert!(c.is_ready());
+}
+
+#[test]
+fn auth_initial_response_too_long_goes_after_334() {
+    let (mut c, now) = greeted("250 AUTH XOAUTH2 PLAIN\r\n");
+    let token = "t".repeat(600);
+    c.auth(
+        now,
+        client::Credentials::XOAuth2 {
+            username: "u@x.y".into(),
+            token: token.as_str().into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(out(&mut c), "AUTH XOAUTH2\r\n");
+    c.handle_input(now, b"334 \r\n");
+    let line = out(&mut c);
+    assert!(line.len() > 800 && line.ends_with("\r\n"));
+    // An error challenge is acknowledged with an empty line, then the failure arrives.
+    c.handle_input(now, b"334 eyJzdGF0dXMiOiI0MDEifQ==\r\n");
+    assert_eq!(out(&mut c), "\r\n");
+    c.handle_input(now, b"535 5.7.8 no\r\n");
+    assert!(
+        matches!(events(&mut c).last(), Some(Event::ReplyReceived { reply, .. }) if reply.code().get() == 535)
+    );
+    assert!(!c.is_authenticated());
+}
+
+#[test]
+fn eof_after_quit_is_a_clean_end() {
+    let (mut c, now) = greeted("250 HELP\r\n");
+    c.quit(now).unwrap();
+    assert_eq!(out(&mut c), "QUIT\r\n");
+    c.handle_eof(now);
+    assert!(matches!(
+        events(&mut c).last(),
+        Some(Event::Closed {
+            reason: client::Error::Quit
+        })
+    ));
+}
+
+#[test]
+fn greeting_timeout() {
+    let now = t0();
+    let mut c = Client::new(client::Config::default(), now);
+    assert_eq!(c.poll_timeout(), Some(now + secs(300)));
+    c.handle_timeout(now + secs(300));
+    assert!(matches!(
+        c.poll_event(),
+        Some(Event::Closed {
+            reason: client::Error::Timeout {
+                phase: client::TimeoutPhase::Greeting
+            }
+        })
+    ));
+}
