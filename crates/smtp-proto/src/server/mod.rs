@@ -183,8 +183,8 @@ pub struct Server {
 }
 
 impl Server {
-    /// Creates a session for a new connection (or a connection whose implicit TLS handshake is
-    /// done; tell it with [`Server::set_tls`]... see [`Server::handle_tls_established`]).
+    /// Creates a session for a new connection (for implicit TLS, after the handshake, followed
+    /// by [`Server::set_implicit_tls`]).
     ///
     /// With [`Config::greet_on_start`] the `220` greeting is queued at once.
     #[must_use]

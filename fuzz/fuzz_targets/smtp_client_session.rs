@@ -1,0 +1,103 @@
+//! The SMTP/LMTP client session fed arbitrary server bytes in arbitrary pieces, with an
+//! application calling its methods arbitrarily. Must never panic.
+#![no_main]
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use libfuzzer_sys::fuzz_target;
+use smtp_proto::client::{Client, Config, Credentials, Envelope, Event, RequestId};
+use smtp_proto::types::{Command, ForwardPath, ReversePath};
+
+struct Cursor<'a>(&'a [u8]);
+
+impl Cursor<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let (b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(*b)
+    }
+    fn take(&mut self, n: usize) -> &[u8] {
+        let n = n.min(self.0.len());
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        a
+    }
+}
+
+fn envelope(n: u8) -> Envelope {
+    Envelope::new(
+        ReversePath::Null,
+        (0..=n % 4).map(|_| ForwardPath::Postmaster).collect(),
+    )
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut cur = Cursor(data);
+    let flags = cur.byte().unwrap_or(0);
+    let mut config = Config::default();
+    config.lmtp = flags & 1 != 0;
+    config.pipelining = flags & 2 != 0;
+    config.chunking = flags & 4 != 0;
+    config.max_initial_response_line = 16 + usize::from(flags) * 2;
+    let mut now = Instant::now();
+    let mut c = Client::new(config, now);
+    let mut data_ids: Vec<RequestId> = Vec::new();
+    while let Some(op) = cur.byte() {
+        match op % 10 {
+            0..=3 => {
+                let n = usize::from(cur.byte().unwrap_or(0));
+                let piece = cur.take(n);
+                c.handle_input(now, piece);
+            }
+            4 => {
+                let k = cur.byte().unwrap_or(0);
+                let _ = match k % 3 {
+                    0 => c.send_message(now, envelope(k), Bytes::from_static(b"a\r\n.b\r\n")),
+                    1 => c.send_mail(now, envelope(k)),
+                    _ => c.send(now, Command::Noop { string: None }),
+                };
+            }
+            5 => {
+                let k = cur.byte().unwrap_or(0);
+                let creds = match k % 4 {
+                    0 => Credentials::Plain { authzid: None, username: "u".into(), password: "p".into() },
+                    1 => Credentials::Login { username: "u".into(), password: "p".into() },
+                    2 => Credentials::XOAuth2 { username: "u".into(), token: "t".into() },
+                    _ => Credentials::OAuthBearer { username: "u".into(), token: "t".into() },
+                };
+                let _ = c.auth(now, creds);
+                let _ = c.starttls(now);
+            }
+            6 => {
+                if let Some(&id) = data_ids.last() {
+                    let n = usize::from(cur.byte().unwrap_or(0));
+                    let piece = cur.take(n).to_vec();
+                    let _ = c.send_data(now, id, &piece);
+                    if n % 3 == 0 {
+                        let _ = c.finish_data(now, id);
+                    }
+                }
+            }
+            7 => {
+                now += Duration::from_secs(u64::from(cur.byte().unwrap_or(0)) * 10);
+                c.handle_timeout(now);
+            }
+            8 => c.handle_tls_established(now),
+            _ => match cur.byte().unwrap_or(0) % 3 {
+                0 => c.handle_eof(now),
+                1 => {
+                    let _ = c.quit(now);
+                }
+                _ => c.close(now),
+            },
+        }
+        while let Some(ev) = c.poll_event() {
+            if let Event::DataRequested { id } = ev {
+                data_ids.push(id);
+            }
+        }
+        while c.poll_transmit().is_some() {}
+        let _ = (c.state(), c.capabilities(), c.wants_input(), c.poll_timeout(), c.is_ready());
+    }
+});
