@@ -65,7 +65,11 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?
         };
         let appended = account
-            .append(mailbox.id, bytes.into(), AppendOptions::with_flags(flags.clone()))
+            .append(
+                mailbox.id,
+                bytes.into(),
+                AppendOptions::with_flags(flags.clone()),
+            )
             .await
             .map_err(|e: StoreError| format!("{}: {e}", file.display()))?;
         writeln!(stdout, "{} {}", appended.uidvalidity, appended.uid)?;

@@ -48,7 +48,10 @@ fn child(spec: &str) {
     let start: u64 = start.parse().expect("start number");
     runtime().block_on(async {
         let store = MaildirStore::single(dir, MaildirConfig::default());
-        let account = store.open_account(&AccountId::new("crash")).await.expect("open");
+        let account = store
+            .open_account(&AccountId::new("crash"))
+            .await
+            .expect("open");
         let inbox = account.mailbox("INBOX").await.expect("inbox").id;
         let mut out = std::io::stdout().lock();
         for n in start.. {
@@ -84,7 +87,10 @@ fn parent() {
         rng ^= rng << 17;
         let delay = Duration::from_millis(5 + rng % 150);
         let mut child = Command::new(&exe)
-            .env(CHILD_ENV, format!("{}|{}", maildir.display(), round * 1_000_000))
+            .env(
+                CHILD_ENV,
+                format!("{}|{}", maildir.display(), round * 1_000_000),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -114,7 +120,11 @@ fn parent() {
 }
 
 fn verify(maildir: &Path, acked: &[(u64, u32, u32)]) {
-    assert!(acked.len() >= 10, "too few deliveries were acknowledged ({}) to test anything", acked.len());
+    assert!(
+        acked.len() >= 10,
+        "too few deliveries were acknowledged ({}) to test anything",
+        acked.len()
+    );
     runtime().block_on(async {
         let store = MaildirStore::single(maildir, MaildirConfig::default());
         let account = store.open_account(&AccountId::new("check")).await.expect("open");
