@@ -50,6 +50,12 @@ pub fn now() -> Instant {
     Instant::now()
 }
 
+/// The calendar time, for file names and dates (same rule as [`now`]).
+#[allow(clippy::disallowed_methods)]
+pub fn wall_clock() -> std::time::SystemTime {
+    std::time::SystemTime::now()
+}
+
 /// A session refused a call because the driver broke its contract.
 pub type ApiMisuseError = Box<dyn std::error::Error + Send + Sync>;
 

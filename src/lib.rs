@@ -7,6 +7,8 @@
 
 pub mod dissect;
 pub mod driver;
+pub mod maildir_out;
+pub mod pop3;
 pub mod sessions;
 pub mod smtp;
 pub mod stream;
