@@ -17,6 +17,10 @@
 
 use std::num::NonZeroU32;
 
+/// The proptest crate these strategies are built with, so fuzz targets and downstream
+/// tests use the same version.
+pub use proptest;
+
 use bytes::Bytes;
 use proptest::collection::vec;
 use proptest::option;

@@ -1,0 +1,28 @@
+//! Arbitrary bytes as an IMAP command: never panics; whatever parses re-encodes to
+//! bytes that parse to the same value.
+#![no_main]
+
+use bytes::Bytes;
+use imap_proto::encode::{Encoder, PeerCapabilities};
+use imap_proto::parse::{self, ParseOptions, Status};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let input = Bytes::copy_from_slice(data);
+    for options in [ParseOptions::default(), ParseOptions::lenient()] {
+        if let Ok(Status::Complete { value, .. }) = parse::command(&input, &options) {
+            let mut caps = PeerCapabilities::default();
+            caps.literal_plus = data.first().is_some_and(|b| b & 1 == 1);
+            let encoded = Encoder::new(caps).command(&value).to_bytes();
+            let again = parse::command(&encoded, &ParseOptions::default());
+            assert_eq!(
+                again,
+                Ok(Status::Complete { value, len: encoded.len() }),
+                "{:?}",
+                String::from_utf8_lossy(&encoded)
+            );
+        }
+        let _ = parse::authenticate_data(&input, &options);
+        let _ = parse::idle_done(&input, &options);
+    }
+});

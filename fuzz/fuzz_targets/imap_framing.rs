@@ -1,0 +1,56 @@
+//! The framer fed arbitrary bytes in arbitrary chunks: never panics, accounts for every
+//! byte exactly once, and gives the same messages whatever the chunking.
+#![no_main]
+
+use imap_proto::framing::{split_stream, Direction, Framer, Limits, Progress, StreamItem};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&control, stream)) = data.split_first() else {
+        return;
+    };
+    let direction = if control & 1 == 0 {
+        Direction::ClientToServer
+    } else {
+        Direction::ServerToClient
+    };
+    let mut limits = Limits::default();
+    limits.max_line = 64 + usize::from(control >> 2);
+    limits.max_literal = u64::from(control);
+    limits.max_non_sync_literal = u64::from(control) / 2;
+    limits.max_message = 1024;
+    limits.max_literals = 8;
+    let chunk = usize::from(control % 13) + 1;
+
+    let whole: Vec<(bool, Vec<u8>)> = split_stream(stream, direction, limits)
+        .filter_map(|item| match item {
+            StreamItem::Message { bytes, .. } => Some((true, bytes.to_vec())),
+            StreamItem::Discarded { bytes, .. } => Some((false, bytes.to_vec())),
+            StreamItem::Truncated { bytes, .. } => Some((false, bytes.to_vec())),
+            _ => None,
+        })
+        .collect();
+    let total: usize = whole.iter().map(|(_, b)| b.len()).sum();
+    assert_eq!(total, stream.len());
+
+    let mut framer = Framer::new(direction, limits);
+    let mut buffer = Vec::new();
+    let mut messages = Vec::new();
+    for piece in stream.chunks(chunk) {
+        buffer.extend_from_slice(piece);
+        loop {
+            match framer.advance(&buffer) {
+                Progress::Incomplete => break,
+                Progress::ContinuationNeeded { .. } => {}
+                Progress::Message { len } => messages.push(buffer.drain(..len).collect::<Vec<u8>>()),
+                Progress::Discard { len, .. } => {
+                    assert!(len <= buffer.len());
+                    buffer.drain(..len);
+                }
+                _ => {}
+            }
+        }
+    }
+    let expected: Vec<Vec<u8>> = whole.into_iter().filter(|(ok, _)| *ok).map(|(_, b)| b).collect();
+    assert_eq!(messages, expected);
+});
