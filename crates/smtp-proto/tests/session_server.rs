@@ -581,3 +581,157 @@ fn decisions_are_checked() {
         Err(smtp_proto::server::ApiMisuse::Closed)
     );
 }
+
+#[test]
+fn binarymime_forbids_data_and_helo_takes_no_parameters() {
+    let now = t0();
+    let mut c = Config::default();
+    c.extensions.binary_mime = true;
+    let mut s = Server::new(c, now);
+    ehlo(&mut s, now);
+    let p = Policy::default();
+    let mut seen = Seen::default();
+    let out = feed(
+        &mut s,
+        now,
+        b"MAIL FROM:<a@b.c> BODY=BINARYMIME\r\nRCPT TO:<d@e.f>\r\nDATA\r\n",
+        &p,
+        &mut seen,
+    );
+    assert!(
+        out.ends_with("503 5.5.1 BODY=BINARYMIME requires BDAT\r\n"),
+        "{out}"
+    );
+    let out = feed(&mut s, now, b"BDAT 3 LAST\r\nabc", &p, &mut seen);
+    assert_eq!(out, "250 2.0.0 Message accepted\r\n");
+    let (mut s, now) = server();
+    drain_out(&mut s);
+    feed(&mut s, now, b"HELO x\r\n", &p, &mut seen);
+    let out = feed(&mut s, now, b"MAIL FROM:<a@b.c> SIZE=10\r\n", &p, &mut seen);
+    assert_eq!(
+        out,
+        "555 5.5.4 Parameter not recognized or not implemented\r\n"
+    );
+    let out = feed(
+        &mut s,
+        now,
+        b"MAIL FROM:<a@b.c> X-UNKNOWN=1\r\n",
+        &p,
+        &mut seen,
+    );
+    assert_eq!(
+        out,
+        "555 5.5.4 Parameter not recognized or not implemented\r\n"
+    );
+}
+
+#[test]
+fn auth_sequencing_rules() {
+    let now = t0();
+    let mut c = Config::default();
+    c.extensions.auth = vec![AuthMechanism::Plain];
+    let mut s = Server::new(c, now);
+    drain_out(&mut s);
+    let p = Policy::default();
+    let mut seen = Seen::default();
+    feed(&mut s, now, b"HELO x\r\n", &p, &mut seen);
+    assert_eq!(
+        feed(&mut s, now, b"AUTH PLAIN\r\n", &p, &mut seen),
+        "503 5.5.1 Send EHLO first\r\n"
+    );
+    feed(&mut s, now, b"EHLO x\r\n", &p, &mut seen);
+    assert_eq!(
+        feed(&mut s, now, b"AUTH CRAM-MD5\r\n", &p, &mut seen),
+        "504 5.5.4 Unrecognized authentication type\r\n"
+    );
+    feed(&mut s, now, b"MAIL FROM:<a@b.c>\r\n", &p, &mut seen);
+    assert_eq!(
+        feed(&mut s, now, b"AUTH PLAIN\r\n", &p, &mut seen),
+        "503 5.5.1 AUTH not allowed during a mail transaction\r\n"
+    );
+    // A bad base64 response ends the exchange with 501.
+    feed(&mut s, now, b"RSET\r\n", &p, &mut seen);
+    assert_eq!(
+        feed(&mut s, now, b"AUTH PLAIN\r\n", &p, &mut seen),
+        "334 \r\n"
+    );
+    assert!(feed(&mut s, now, b"!!notbase64\r\n", &p, &mut seen).starts_with("501 "));
+    assert_eq!(s.state(), State::Ready);
+}
+
+#[test]
+fn refused_greeting_serves_only_quit() {
+    let now = t0();
+    let mut c = Config::default();
+    c.greet_on_start = false;
+    let mut s = Server::new(c, now);
+    assert!(s.poll_transmit().is_none());
+    assert_eq!(s.state(), State::Greeting);
+    s.handle_input(now, b"EHLO x\r\n");
+    assert!(
+        s.poll_event().is_none(),
+        "nothing is read before the greeting"
+    );
+    s.greet(
+        now,
+        Some(Reply::new(ReplyCode::TRANSACTION_FAILED, None, "go away")),
+    )
+    .unwrap();
+    let mut seen = Seen::default();
+    let out = feed(&mut s, now, b"QUIT\r\n", &Policy::default(), &mut seen);
+    assert_eq!(
+        out,
+        "554 go away\r\n503 5.5.1 No service here, send QUIT\r\n221 2.0.0 Bye\r\n"
+    );
+    assert_eq!(seen.events.last().unwrap(), "closed ServiceRefused");
+}
+
+#[test]
+fn lmtp_refused_content_gets_one_reply_per_recipient() {
+    let now = t0();
+    let mut c = Config::default();
+    c.lmtp = true;
+    c.max_message_size = Some(4);
+    let mut s = Server::new(c, now);
+    drain_out(&mut s);
+    let p = Policy::default();
+    let mut seen = Seen::default();
+    feed(
+        &mut s,
+        now,
+        b"LHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nRCPT TO:<g@e.f>\r\nDATA\r\n",
+        &p,
+        &mut seen,
+    );
+    let out = feed(&mut s, now, b"too long\r\n.\r\n", &p, &mut seen);
+    assert_eq!(
+        out,
+        "552 5.3.4 Message size exceeds fixed maximum message size\r\n".repeat(2)
+    );
+}
+
+#[test]
+fn quit_waits_for_earlier_answers_and_backpressure_when_queue_is_full() {
+    let now = t0();
+    let mut c = Config::default();
+    c.max_pipelined_commands = 2;
+    c.max_receive_buffer = 16;
+    let mut s = Server::new(c, now);
+    ehlo(&mut s, now);
+    s.handle_input(
+        now,
+        b"MAIL FROM:<a@b.c>\r\nNOOP\r\nNOOP\r\nNOOP\r\nQUIT\r\n",
+    );
+    // Two commands parsed ahead, the rest waits in the receive buffer.
+    assert!(!s.wants_input());
+    let Some(Event::MailFromReceived { id, .. }) = s.poll_event() else {
+        panic!()
+    };
+    assert!(s.poll_transmit().is_none());
+    s.accept(now, id).unwrap();
+    assert!(s.is_closed());
+    assert_eq!(
+        String::from_utf8(drain_out(&mut s)).unwrap(),
+        "250 2.1.0 Sender OK\r\n250 2.0.0 OK\r\n250 2.0.0 OK\r\n250 2.0.0 OK\r\n221 2.0.0 Bye\r\n"
+    );
+}
