@@ -480,19 +480,41 @@ impl AccountState {
         result
     }
 
-    fn info(tree: &Tree, mb: &Mailbox) -> MailboxInfo {
-        let prefix = format!("{}{HIERARCHY_DELIMITER}", mb.name);
-        let has_children = tree
+    /// Describes every mailbox. Each mailbox lock is taken alone and briefly: holding one
+    /// while taking another could deadlock against a move, which holds two for writing.
+    fn infos(tree: &Tree) -> Vec<MailboxInfo> {
+        let base: Vec<MailboxInfo> = tree
             .mailboxes
             .values()
-            .any(|m| m.read().name.starts_with(&prefix));
-        MailboxInfo {
-            id: mb.id,
-            name: mb.name.clone(),
-            special_use: mb.special_use,
-            subscribed: mb.subscribed,
-            has_children,
-        }
+            .map(|m| {
+                let mb = m.read();
+                MailboxInfo {
+                    id: mb.id,
+                    name: mb.name.clone(),
+                    special_use: mb.special_use,
+                    subscribed: mb.subscribed,
+                    has_children: false,
+                }
+            })
+            .collect();
+        let names: Vec<String> = base
+            .iter()
+            .map(|i| format!("{}{HIERARCHY_DELIMITER}", i.name))
+            .collect();
+        base.into_iter()
+            .map(|mut i| {
+                let prefix = format!("{}{HIERARCHY_DELIMITER}", i.name);
+                i.has_children = names.iter().any(|n| n.starts_with(&prefix) && *n != prefix);
+                i
+            })
+            .collect()
+    }
+
+    fn info_of(tree: &Tree, id: MailboxId) -> Result<MailboxInfo> {
+        Self::infos(tree)
+            .into_iter()
+            .find(|i| i.id == id)
+            .ok_or_else(|| gone(id))
     }
 
     fn expunge_locked(&self, mb: &mut Mailbox, uids: &UidSet, filter: ExpungeFilter) -> Expunged {
@@ -633,21 +655,14 @@ impl Account for MemoryAccount {
     }
 
     async fn list_mailboxes(&self) -> Result<Vec<MailboxInfo>> {
-        let tree = self.state.tree.read();
-        let mut out: Vec<MailboxInfo> = tree
-            .mailboxes
-            .values()
-            .map(|m| AccountState::info(&tree, &m.read()))
-            .collect();
+        let mut out = AccountState::infos(&self.state.tree.read());
         out.sort_by(|a, b| (a.name != INBOX, &a.name).cmp(&(b.name != INBOX, &b.name)));
         Ok(out)
     }
 
     async fn mailbox(&self, name: &str) -> Result<MailboxInfo> {
-        let m = self.state.find(name)?;
-        let tree = self.state.tree.read();
-        let info = AccountState::info(&tree, &m.read());
-        Ok(info)
+        let id = self.state.find(name)?.read().id;
+        AccountState::info_of(&self.state.tree.read(), id)
     }
 
     async fn create_mailbox(
@@ -679,7 +694,8 @@ impl Account for MemoryAccount {
             }
         }
         let r = self.state.create_in(&mut tree, name, special_use);
-        let info = AccountState::info(&tree, &r.read());
+        let id = r.read().id;
+        let info = AccountState::info_of(&tree, id)?;
         drop(tree);
         self.state.notifier.notify(info.id, ModSeq::MIN);
         Ok(info)

@@ -585,24 +585,37 @@ fn transfer(
         (src_modseq, dst_modseq, dst_v) = (h, h, v);
     } else {
         // Lock both in path order, in-process and on disk, so opposite moves cannot deadlock.
-        let (a, b) = (src.lock(), dst.lock());
-        let src_first = a.dir <= b.dir;
-        let (mut a, mut b) = (a, b);
+        let src_dir = src.lock().dir.clone();
+        let dst_dir = dst.lock().dir.clone();
+        let src_first = src_dir <= dst_dir;
+        let (first, second) = if src_first {
+            (&src, &dst)
+        } else {
+            (&dst, &src)
+        };
+        let mut g1 = first.lock();
+        let mut g2 = second.lock();
+        let (s, d): (&mut Folder, &mut Folder) = if src_first {
+            (&mut g1, &mut g2)
+        } else {
+            (&mut g2, &mut g1)
+        };
+        let forget = |s: &mut Folder, gone: &[u32]| if rename { s.forget(gone) } else { Ok(()) };
         if src_first {
-            a.locked(|s| {
-                b.locked(|d| place(s, d, &mut pairs, &mut gone))
-                    .and_then(|()| if rename { s.forget(&gone) } else { Ok(()) })
+            s.locked(|s| {
+                d.locked(|d| place(s, d, &mut pairs, &mut gone))?;
+                forget(s, &gone)
             })?;
         } else {
-            b.locked(|d| {
-                a.locked(|s| {
-                    place(s, d, &mut pairs, &mut gone)
-                        .and_then(|()| if rename { s.forget(&gone) } else { Ok(()) })
+            d.locked(|d| {
+                s.locked(|s| {
+                    place(s, d, &mut pairs, &mut gone)?;
+                    forget(s, &gone)
                 })
             })?;
         }
-        let (v, _, dh) = ids(&b)?;
-        let (_, _, sh) = ids(&a)?;
+        let (v, _, dh) = ids(d)?;
+        let (_, _, sh) = ids(s)?;
         (src_modseq, dst_modseq, dst_v) = (sh, dh, v);
     }
     expunged = Expunged {
