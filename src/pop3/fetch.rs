@@ -1,4 +1,4 @@
-//! Downloading a POP3 maildrop into a Maildir over tokio: the engine of `pop3-fetch`.
+//! Downloading a POP3 maildrop into a Maildir: the engine of `pop3-fetch`.
 //!
 //! Every message is written and synced to disk before anything acknowledges it: its UIDL is
 //! recorded (for `--new-only`) and it is deleted on the server (`--delete`) only afterwards, and
