@@ -454,10 +454,15 @@ impl Server {
     }
 
     /// Returns when [`Server::handle_timeout`] should be called next. `None` while the
-    /// application owes an answer (its thinking time is not counted) and after the end.
+    /// application owes an answer (its thinking time is not counted), during the TLS handshake
+    /// (the driver bounds that), and after the end.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        if self.is_closed() || self.app_pending() || self.greeting == Greeting::Pending {
+        if self.is_closed()
+            || self.app_pending()
+            || self.greeting == Greeting::Pending
+            || matches!(self.mode, Mode::TlsHandshake)
+        {
             return None;
         }
         let t = &self.config.timeouts;
