@@ -735,3 +735,25 @@ fn quit_waits_for_earlier_answers_and_backpressure_when_queue_is_full() {
         "250 2.1.0 Sender OK\r\n250 2.0.0 OK\r\n250 2.0.0 OK\r\n250 2.0.0 OK\r\n221 2.0.0 Bye\r\n"
     );
 }
+
+#[test]
+fn refused_bdat_counts_as_a_bad_command() {
+    let now = t0();
+    let mut c = Config::default();
+    c.max_bad_commands = 2;
+    let mut s = Server::new(c, now);
+    ehlo(&mut s, now);
+    let mut seen = Seen::default();
+    let out = feed(
+        &mut s,
+        now,
+        b"BDAT 0\r\nBDAT 1\r\nxBDAT 0\r\n",
+        &Policy::default(),
+        &mut seen,
+    );
+    assert_eq!(
+        out,
+        "503 5.5.1 Need MAIL command first\r\n503 5.5.1 Need MAIL command first\r\n421 4.7.0 Too many errors, closing connection\r\n"
+    );
+    assert!(s.is_closed());
+}

@@ -276,6 +276,10 @@ impl Server {
         self.mode = Mode::Command;
         if let Some(reply) = discard {
             self.set_status(id, Status::Decided(reply));
+            if self.bad_commands >= self.config.max_bad_commands {
+                let limit = self.config.max_bad_commands;
+                self.close_with(Error::TooManyBadCommands { limit }, None);
+            }
         } else if last {
             let size = self.transaction.as_ref().map_or(0, |t| t.bdat_size);
             self.end_message(id, size, failure);
