@@ -340,3 +340,64 @@ fn client_times_out_waiting_for_the_mail_reply() {
         })
     ));
 }
+
+/// One full conversation: STARTTLS, AUTH LOGIN, a BDAT message, an LMTP-free pipelined DATA
+/// message with a refused recipient, QUIT. Returns what both applications saw.
+fn conversation(pieces: Vec<usize>) -> (Vec<String>, Vec<String>, Vec<Vec<u8>>) {
+    let mut cc = client::Config::default();
+    cc.chunking = true;
+    let mut sc = server::Config::default();
+    sc.extensions.starttls = true;
+    sc.extensions.auth = vec![AuthMechanism::Login];
+    let mut p = Pair::new(cc, sc);
+    p.pieces = pieces;
+    p.policy.auth_user = Some(("tim".into(), "tanstaaf".into()));
+    p.policy.reject_rcpt_prefix = Some("bad".into());
+    p.run();
+    p.client.starttls(p.now).unwrap();
+    p.run();
+    p.client
+        .auth(
+            p.now,
+            Credentials::Login {
+                username: "tim".into(),
+                password: Secret::from("tanstaaf"),
+            },
+        )
+        .unwrap();
+    p.run();
+    let env = Envelope::new(sender("a@b.c"), vec![rcpt("x@e.f"), rcpt("bad@e.f")]);
+    p.client
+        .send_message(p.now, env.clone(), message())
+        .unwrap();
+    p.run();
+    p.client.quit(p.now).unwrap();
+    p.run();
+    let client_events = p.client_events.iter().map(|e| format!("{e:?}")).collect();
+    (client_events, normalise(&p.seen.events), p.seen.messages)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn conversations_do_not_depend_on_how_bytes_are_split(
+        pieces in proptest::collection::vec(1usize..40, 1..8),
+    ) {
+        let whole = conversation(Vec::new());
+        proptest::prop_assert_eq!(whole, conversation(pieces));
+    }
+}
+
+#[test]
+fn the_conversation_succeeds() {
+    let (client_events, server_events, messages) = conversation(Vec::new());
+    assert_eq!(messages, vec![message().to_vec()]);
+    assert!(server_events.contains(&"tls".to_string()));
+    assert!(
+        client_events
+            .iter()
+            .any(|e| e.starts_with("TransactionCompleted"))
+    );
+    assert!(client_events.last().unwrap().contains("Quit"));
+}

@@ -210,6 +210,9 @@ pub struct Pair {
     pub s2c: Vec<u8>,
     /// Write sizes of the server (to check one write per pipelined group).
     pub server_writes: usize,
+    /// When set, every write is delivered in pieces of these sizes (cycled).
+    pub pieces: Vec<usize>,
+    piece_at: usize,
 }
 
 impl Pair {
@@ -225,6 +228,8 @@ impl Pair {
             c2s: Vec::new(),
             s2c: Vec::new(),
             server_writes: 0,
+            pieces: Vec::new(),
+            piece_at: 0,
         }
     }
 
@@ -235,7 +240,9 @@ impl Pair {
             let mut progress = false;
             while let Some(b) = self.client.poll_transmit() {
                 self.c2s.extend_from_slice(&b);
-                self.server.handle_input(self.now, &b);
+                for piece in self.split(&b) {
+                    self.server.handle_input(self.now, &piece);
+                }
                 progress = true;
             }
             let before = self.seen.events.len();
@@ -249,7 +256,9 @@ impl Pair {
             while let Some(b) = self.server.poll_transmit() {
                 self.s2c.extend_from_slice(&b);
                 self.server_writes += 1;
-                self.client.handle_input(self.now, &b);
+                for piece in self.split(&b) {
+                    self.client.handle_input(self.now, &piece);
+                }
                 progress = true;
             }
             while let Some(e) = self.client.poll_event() {
@@ -274,6 +283,21 @@ impl Pair {
                 break;
             }
         }
+    }
+
+    fn split(&mut self, b: &[u8]) -> Vec<Vec<u8>> {
+        if self.pieces.is_empty() {
+            return vec![b.to_vec()];
+        }
+        let mut v = Vec::new();
+        let mut rest = b;
+        while !rest.is_empty() {
+            let n = self.pieces[self.piece_at % self.pieces.len()].clamp(1, rest.len());
+            self.piece_at += 1;
+            v.push(rest[..n].to_vec());
+            rest = &rest[n..];
+        }
+        v
     }
 
     /// Moves the clock to the earliest deadline of either side and fires it.
