@@ -5,6 +5,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::os::unix::fs::MetadataExt;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -87,7 +88,10 @@ fn pop3_streams_both_directions() {
     assert!(out.contains("13 14 multi-line body 11 octets"), "{out}");
     assert!(out.contains("36 8 multi-line body 5 octets"), "{out}");
     assert!(out.contains("49 8 multi-line body 4 octets"), "{out}");
-    assert!(out.contains("8 5 response +OK\n"), "no trailing space: {out}");
+    assert!(
+        out.contains("8 5 response +OK\n"),
+        "no trailing space: {out}"
+    );
 }
 
 /// Plays `script` to a real server one line at a time (waiting for each answer), returning
@@ -164,4 +168,84 @@ fn whole_sessions_captured_from_postfix_and_dovecot() {
         out.matches("multi-line body").count() >= 4,
         "CAPA, LIST, UIDL, TOP, RETR: {out}"
     );
+}
+
+/// A nested multipart message with a message/rfc822 part, for BODYSTRUCTURE and ENVELOPE.
+const NESTED: &[u8] = b"From: Alice <alice@example.org>\r\nTo: Dave <dave@example.org>, \"Smith, J\" <j@example.org>\r\n\
+Cc: undisclosed-recipients:;\r\nSubject: =?UTF-8?Q?nested_=C3=A9?=\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\n\
+Message-ID: <nested@example.org>\r\nIn-Reply-To: <parent@example.org>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\npreamble\r\n--outer\r\n\
+Content-Type: multipart/alternative; boundary=\"inner\"\r\n\r\n--inner\r\nContent-Type: text/plain; charset=utf-8\r\n\
+Content-Transfer-Encoding: quoted-printable\r\n\r\nh=C3=A9llo\r\n--inner\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n--inner--\r\n\
+--outer\r\nContent-Type: message/rfc822\r\n\r\nFrom: bob@example.org\r\nSubject: inner\r\n\r\ninner body\r\n\
+--outer\r\nContent-Type: application/octet-stream; name=\"a.bin\"\r\nContent-Disposition: attachment; filename=\"a.bin\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nAAECAw==\r\n--outer--\r\n";
+
+#[test]
+fn imap_sessions_captured_from_dovecot() {
+    if !require_peer("Dovecot IMAP", 10143) {
+        return;
+    }
+    let root = peers_dir().join("mail/dave/Maildir");
+    let _ = std::fs::remove_dir_all(&root);
+    for sub in ["tmp", "new", "cur"] {
+        std::fs::create_dir_all(root.join(sub)).expect("maildir");
+    }
+    std::fs::write(root.join("new/1700000000.M1P1.test"), NESTED).expect("message");
+    std::fs::write(
+        root.join("new/1700000001.M2P1.test"),
+        b"Subject: plain\r\n\r\nplain {5}\r\n",
+    )
+    .expect("message");
+    let owner = std::fs::metadata(peers_dir().join("mail")).expect("mail dir");
+    let status = Command::new("chown")
+        .arg("-R")
+        .arg(format!("{}:{}", owner.uid(), owner.gid()))
+        .arg(peers_dir().join("mail/dave"))
+        .status()
+        .expect("chown");
+    assert!(status.success());
+    let (sent, received) = capture(
+        10143,
+        &[
+            b"a1 CAPABILITY\r\n",
+            b"a2 LOGIN dave secret4\r\n",
+            b"a3 ENABLE QRESYNC\r\n",
+            b"a4 LIST \"\" \"*\" RETURN (SPECIAL-USE STATUS (MESSAGES UIDNEXT))\r\n",
+            b"a5 SELECT INBOX (CONDSTORE)\r\n",
+            b"a6 UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE MODSEQ)\r\n",
+            b"a7 FETCH 1 (BODY.PEEK[1.1]<0.5> BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)] BINARY.PEEK[1.1] BINARY.SIZE[1.1] BODY[])\r\n",
+            b"a8 UID SEARCH RETURN (MIN MAX COUNT ALL) OR SUBJECT nested NOT SEEN\r\n",
+            b"a9 UID SORT (REVERSE DATE SUBJECT) UTF-8 ALL\r\n",
+            b"b1 UID THREAD REFERENCES UTF-8 ALL\r\n",
+            b"b2 UID STORE 1 +FLAGS.SILENT (\\Flagged $Important)\r\n",
+            b"b3 STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ)\r\n",
+            b"b4 NAMESPACE\r\n",
+            b"b5 ID (\"name\" \"dissect\")\r\n",
+            b"b6 IDLE\r\n",
+            b"DONE\r\n",
+            b"b7 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)\r\n",
+            b"b8 LOGOUT\r\n",
+        ],
+    );
+    let (code, out) = dissect(&["imap", "client", "--roundtrip"], &sent);
+    assert_eq!(code, 0, "imap client: {out}");
+    assert_eq!(out.lines().count(), 18, "{out}");
+    let (code, out) = dissect(&["imap", "server", "--roundtrip"], &received);
+    assert_eq!(
+        code,
+        0,
+        "imap server: {out}\n{}",
+        String::from_utf8_lossy(&received)
+    );
+    for needle in [
+        "ENVELOPE", "ESEARCH", "* SORT", "* THREAD", "MODSEQ", "b8 OK",
+    ] {
+        assert!(out.contains(needle), "{needle} missing from:\n{out}");
+    }
+    // The nested BODYSTRUCTURE (multipart/mixed > multipart/alternative, message/rfc822) was
+    // in the stream, and the strict parse and round trip above passed over it.
+    let text = String::from_utf8_lossy(&received);
+    assert!(text.contains("BODYSTRUCTURE ((("), "{text}");
+    assert!(text.contains("\"message\" \"rfc822\""), "{text}");
 }

@@ -5,6 +5,7 @@
 //! an IMAP `{n}` a literal. Each message is described in one line; with `--roundtrip` each is also
 //! re-encoded and re-parsed, and any difference in meaning is an error.
 
+mod imap;
 mod pop3;
 mod smtp;
 
@@ -103,10 +104,7 @@ pub fn dissect(protocol: Protocol, sender: Sender, input: &[u8], options: Option
         }
         (Protocol::Pop3, Sender::Client) => pop3::client(input, options, &mut items),
         (Protocol::Pop3, Sender::Server) => pop3::server(input, options, &mut items),
-        (Protocol::Imap, _) => Outcome::Error {
-            offset: 0,
-            reason: "not supported by this build yet".into(),
-        },
+        (Protocol::Imap, sender) => imap::dissect(input, sender, options, &mut items),
     };
     Dissection { items, outcome }
 }
