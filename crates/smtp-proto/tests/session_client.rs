@@ -235,3 +235,121 @@ fn greeting_timeout() {
         })
     ));
 }
+
+#[test]
+fn pipelined_mail_refused_completes_without_rset() {
+    let (mut c, now) = greeted("250 PIPELINING\r\n");
+    let id = c
+        .send_message(
+            now,
+            Envelope::new(sender("a@b.c"), vec![rcpt("d@e.f")]),
+            bytes("x\r\n"),
+        )
+        .unwrap();
+    out(&mut c);
+    c.handle_input(
+        now,
+        b"550 5.7.1 sender refused\r\n503 5.5.1 need MAIL\r\n503 5.5.1 need MAIL\r\n",
+    );
+    let ev = events(&mut c);
+    let Some(Event::TransactionCompleted { id: i, outcome }) = ev.last() else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(*i, id);
+    assert_eq!(outcome.mail.as_ref().unwrap().code().get(), 550);
+    assert_eq!(
+        outcome.recipients[0].final_reply().unwrap().code().get(),
+        503
+    );
+    assert_eq!(out(&mut c), "");
+    assert!(c.is_ready());
+}
+
+#[test]
+fn unpipelined_transaction_with_streamed_content() {
+    let (mut c, now) = greeted("250 8BITMIME\r\n");
+    let id = c
+        .send_mail(
+            now,
+            Envelope::new(sender("a@b.c"), vec![rcpt("d@e.f"), rcpt("g@e.f")]),
+        )
+        .unwrap();
+    assert_eq!(out(&mut c), "MAIL FROM:<a@b.c>\r\n");
+    c.handle_input(now, b"250 ok\r\n");
+    assert_eq!(out(&mut c), "RCPT TO:<d@e.f>\r\n");
+    assert_eq!(c.poll_timeout(), Some(now + secs(300)));
+    c.handle_input(now, b"451 try later\r\n");
+    assert_eq!(out(&mut c), "RCPT TO:<g@e.f>\r\n");
+    c.handle_input(now, b"250 ok\r\n");
+    assert_eq!(out(&mut c), "DATA\r\n");
+    assert_eq!(
+        c.poll_timeout(),
+        Some(now + secs(120)),
+        "DATA initiation: 2 minutes"
+    );
+    c.handle_input(now, b"354 go\r\n");
+    assert!(matches!(events(&mut c).last(), Some(Event::DataRequested { id: i }) if *i == id));
+    c.send_data(now, id, b".hidden\nbare lf").unwrap();
+    c.finish_data(now, id).unwrap();
+    assert_eq!(out(&mut c), "..hidden\r\nbare lf\r\n.\r\n");
+    assert_eq!(
+        c.poll_timeout(),
+        Some(now + secs(600)),
+        "DATA termination: 10 minutes"
+    );
+    c.handle_input(now, b"250 queued\r\n");
+    let ev = events(&mut c);
+    let Some(Event::TransactionCompleted { outcome, .. }) = ev.last() else {
+        panic!("{ev:?}")
+    };
+    assert!(!outcome.recipients[0].is_delivered());
+    assert_eq!(
+        outcome.recipients[0].final_reply().unwrap().code().get(),
+        451
+    );
+    assert!(outcome.recipients[1].is_delivered());
+}
+
+#[test]
+fn lmtp_client_attributes_replies_to_accepted_recipients_in_order() {
+    let now = t0();
+    let mut config = client::Config::default();
+    config.lmtp = true;
+    let mut c = Client::new(config, now);
+    c.handle_input(now, b"220 lmtp\r\n");
+    assert_eq!(out(&mut c), "LHLO localhost\r\n");
+    c.handle_input(now, b"250-lmtp\r\n250 PIPELINING\r\n");
+    events(&mut c);
+    c.send_message(
+        now,
+        Envelope::new(
+            sender("a@b.c"),
+            vec![rcpt("one@e.f"), rcpt("two@e.f"), rcpt("three@e.f")],
+        ),
+        bytes("x\r\n"),
+    )
+    .unwrap();
+    out(&mut c);
+    c.handle_input(
+        now,
+        b"250 ok\r\n250 ok\r\n550 unknown\r\n250 ok\r\n354 go\r\n",
+    );
+    assert_eq!(out(&mut c), "x\r\n.\r\n");
+    c.handle_input(now, b"250 delivered\r\n");
+    assert!(
+        events(&mut c)
+            .iter()
+            .all(|e| !matches!(e, Event::TransactionCompleted { .. }))
+    );
+    c.handle_input(now, b"452 over quota\r\n");
+    let ev = events(&mut c);
+    let Some(Event::TransactionCompleted { outcome, .. }) = ev.last() else {
+        panic!("{ev:?}")
+    };
+    let codes: Vec<u16> = outcome
+        .recipients
+        .iter()
+        .map(|r| r.final_reply().unwrap().code().get())
+        .collect();
+    assert_eq!(codes, vec![250, 550, 452]);
+}

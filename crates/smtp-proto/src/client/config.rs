@@ -6,6 +6,9 @@ use crate::parse::ReplyOptions;
 use crate::types::{Host, Text};
 
 /// Client timeouts (RFC 5321 §4.5.3.2): how long to wait for each kind of reply.
+///
+/// The "data block" timeout of §4.5.3.2.5 (3 minutes for each TCP send of message content)
+/// is about the transport's writes, which the session does not see: the driver applies it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Timeouts {
