@@ -427,7 +427,7 @@ impl Server {
         if self.is_closed() {
             return;
         }
-        let reply = reply.unwrap_or_else(|| canned::shutting_down(self.esc_for(true)));
+        let reply = reply.unwrap_or_else(|| canned::shutting_down(self.esc()));
         self.close_with(Error::Shutdown, Some(reply));
     }
 
@@ -585,10 +585,6 @@ impl Server {
         self.config.extensions.enhanced_status_codes
     }
 
-    fn esc_for(&self, b: bool) -> bool {
-        b && self.esc()
-    }
-
     fn auth_offered(&self) -> bool {
         !self.config.extensions.auth.is_empty() && (self.tls || !self.config.auth_requires_tls)
     }
@@ -664,13 +660,11 @@ impl Server {
                 if let Some(t) = &mut self.transaction
                     && let Some(r) = t.recipients.iter_mut().find(|r| r.id == id)
                 {
-                    {
-                        r.state = if positive {
-                            RcptState::Accepted
-                        } else {
-                            RcptState::Rejected
-                        };
-                    }
+                    r.state = if positive {
+                        RcptState::Accepted
+                    } else {
+                        RcptState::Rejected
+                    };
                 }
             }
             Kind::Auth => {

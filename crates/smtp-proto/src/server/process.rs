@@ -259,13 +259,11 @@ impl Server {
                 && failure.is_none()
                 && let Some(t) = &mut self.transaction
             {
-                {
-                    t.bdat_size = t.bdat_size.saturating_add(take as u64);
-                    if let Some(l) = limit.filter(|l| t.bdat_size > *l) {
-                        *failure = Some(DataFailure::TooLarge { limit: l });
-                    } else {
-                        self.events.push_back(Event::DataChunk { id, data: chunk });
-                    }
+                t.bdat_size = t.bdat_size.saturating_add(take as u64);
+                if let Some(l) = limit.filter(|l| t.bdat_size > *l) {
+                    *failure = Some(DataFailure::TooLarge { limit: l });
+                } else {
+                    self.events.push_back(Event::DataChunk { id, data: chunk });
                 }
             }
         }
