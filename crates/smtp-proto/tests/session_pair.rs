@@ -401,3 +401,35 @@ fn the_conversation_succeeds() {
     );
     assert!(client_events.last().unwrap().contains("Quit"));
 }
+
+#[test]
+fn lmtp_bdat_with_a_refused_chunk_stays_in_sync() {
+    let mut cc = client::Config::default();
+    cc.lmtp = true;
+    cc.chunking = true;
+    let mut sc = server::Config::default();
+    sc.lmtp = true;
+    sc.max_message_size = Some(8);
+    let mut p = Pair::new(cc, sc);
+    ready(&mut p);
+    let env = Envelope::new(sender("a@b.c"), vec![rcpt("one@e.f"), rcpt("two@e.f")]);
+    let id = p.client.send_mail(p.now, env).unwrap();
+    p.run();
+    p.client.send_data(p.now, id, b"0123456789").unwrap();
+    p.client.send_data(p.now, id, b"more").unwrap();
+    p.client.finish_data(p.now, id).unwrap();
+    p.run();
+    let o = p.outcomes().pop().unwrap();
+    for r in &o.recipients {
+        assert_eq!(r.final_reply().unwrap().code().get(), 552, "{r:?}");
+    }
+    assert!(p.seen.messages.is_empty());
+    // The session is still usable.
+    p.client
+        .send(p.now, smtp_proto::types::Command::Noop { string: None })
+        .unwrap();
+    p.run();
+    assert!(
+        matches!(p.client_events.last(), Some(CEvent::ReplyReceived { reply, .. }) if reply.code().get() == 250)
+    );
+}

@@ -995,7 +995,7 @@ impl Client {
                 .recipients
                 .iter_mut()
                 .filter(|r| r.rcpt.as_ref().is_some_and(Reply::is_positive));
-            if lmtp {
+            if lmtp && t.chunk_failure.is_none() {
                 if let Some(r) = accepted.nth(t.lmtp_next) {
                     r.data = Some(reply);
                 }
@@ -1006,7 +1006,9 @@ impl Client {
                 }
             }
         }
-        if remaining > 1 {
+        // After a refused BDAT chunk the server has dropped the transaction and answers the
+        // LAST chunk once, even in LMTP (there are no recipients left to answer for).
+        if remaining > 1 && t.chunk_failure.is_none() {
             self.expects.push_front(Expect::DataEnd {
                 remaining: remaining - 1,
             });
