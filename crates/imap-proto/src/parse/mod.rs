@@ -44,6 +44,11 @@ pub struct Lenience {
     /// Accept a bare LF as a line end. RFC 9051 requires CRLF; some test servers and
     /// hand-written scripts send LF only.
     pub bare_lf: bool,
+    /// Do not look for NUL inside literals (RFC 9051 `CHAR8` excludes it outside
+    /// literal8). A server must keep this off so binary APPEND data is refused unless
+    /// sent as literal8; a client that trusts the server's message bodies turns it on
+    /// so a 25 MiB `BODY[]` literal is never read by the parser at all.
+    pub nul_in_literal: bool,
 }
 
 impl Lenience {
@@ -55,6 +60,7 @@ impl Lenience {
             bad_quoted: true,
             missing_text: true,
             bare_lf: true,
+            nul_in_literal: true,
         }
     }
 }

@@ -402,7 +402,10 @@ impl<'a> Reader<'a> {
         }
         let data_start = self.pos;
         let data_end = data_start + length as usize;
-        if !is_literal8 && memchr::memchr(0, &self.buf[data_start..data_end]).is_some() {
+        if !is_literal8
+            && !self.options.lenience.nul_in_literal
+            && memchr::memchr(0, &self.buf[data_start..data_end]).is_some()
+        {
             return Err(ParseError::new(ParseErrorKind::NulInLiteral, data_start));
         }
         self.pos = data_end;
