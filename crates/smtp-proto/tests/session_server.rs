@@ -757,3 +757,26 @@ fn refused_bdat_counts_as_a_bad_command() {
     );
     assert!(s.is_closed());
 }
+
+#[test]
+fn unknown_commands_and_parameters_can_be_delegated() {
+    let now = t0();
+    let mut c = Config::default();
+    c.delegate_unknown_commands = true;
+    c.pass_unknown_parameters = true;
+    let mut s = Server::new(c, now);
+    ehlo(&mut s, now);
+    let mut seen = Seen::default();
+    let out = feed(
+        &mut s,
+        now,
+        b"XCLIENT ADDR=192.0.2.1\r\nMAIL FROM:<a@b.c> X-FOO=bar\r\nRCPT TO:<d@e.f> X-BAR\r\n",
+        &Policy::default(),
+        &mut seen,
+    );
+    assert_eq!(
+        out,
+        "250 2.0.0 OK\r\n250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n"
+    );
+    assert_eq!(seen.events[0], "command XCLIENT");
+}

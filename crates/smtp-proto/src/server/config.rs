@@ -131,6 +131,14 @@ pub struct Config {
     pub delegate_vrfy_expn: bool,
     /// Pass HELP to the application. When false the session answers `214 2.0.0` itself.
     pub delegate_help: bool,
+    /// Pass commands with an unknown verb (XCLIENT, BURL, ...) to the application as
+    /// [`Event::CommandReceived`](super::Event). When false the session answers
+    /// `500 5.5.1` and counts a bad command.
+    pub delegate_unknown_commands: bool,
+    /// Hand MAIL/RCPT parameters this crate does not know (kept in `other`) to the application
+    /// instead of refusing them with `555 5.5.4` (RFC 5321 §4.1.1.11). For proxies and for
+    /// extensions the application implements itself.
+    pub pass_unknown_parameters: bool,
     /// Timeouts.
     pub timeouts: Timeouts,
 }
@@ -159,6 +167,8 @@ impl Default for Config {
             auth_requires_tls: false,
             delegate_vrfy_expn: false,
             delegate_help: false,
+            delegate_unknown_commands: false,
+            pass_unknown_parameters: false,
             timeouts: Timeouts::default(),
         }
     }

@@ -457,7 +457,17 @@ impl Server {
                 mechanism,
                 initial_response,
             } => self.on_auth(idx, mechanism, initial_response),
-            Command::Unknown { .. } => self.refuse(idx, canned::unrecognized(esc)),
+            c @ Command::Unknown { .. } => {
+                if self.config.delegate_unknown_commands {
+                    self.ask(
+                        idx,
+                        Kind::Generic,
+                        Event::CommandReceived { id, command: c },
+                    );
+                } else {
+                    self.refuse(idx, canned::unrecognized(esc));
+                }
+            }
         }
     }
 
@@ -512,7 +522,7 @@ impl Server {
             && p.mt_priority.is_none()
             && p.future_release.is_none()
             && p.deliver_by.is_none()
-            && p.other.is_empty();
+            && (p.other.is_empty() || self.config.pass_unknown_parameters);
         if !offered && !parameters.is_empty() {
             return self.refuse(idx, canned::parameter_not_offered(esc));
         }
@@ -546,6 +556,7 @@ impl Server {
     ) {
         let esc = self.esc();
         let dsn = self.config.extensions.dsn;
+        let pass_unknown = self.config.pass_unknown_parameters;
         let helo = matches!(self.hello, Some((HelloKind::Helo, _)));
         let max = self.config.max_recipients;
         let Some(t) = &mut self.transaction else {
@@ -555,7 +566,7 @@ impl Server {
         let offered = !helo
             && ((p.notify.is_none() && p.orcpt.is_none()) || dsn)
             && p.rrvs.is_none()
-            && p.other.is_empty();
+            && (p.other.is_empty() || pass_unknown);
         if !offered && !parameters.is_empty() {
             return self.refuse(idx, canned::parameter_not_offered(esc));
         }
