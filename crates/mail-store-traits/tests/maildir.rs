@@ -273,3 +273,104 @@ fn a_lock_left_by_a_dead_process_is_broken() {
     })
     .expect("store operations");
 }
+
+#[test]
+fn keeps_dovecot_uidlist_fields_and_serves_stored_uidls() {
+    let root = tempfile::tempdir().expect("tempdir");
+    for d in ["cur", "new", "tmp"] {
+        fs::create_dir_all(root.path().join(d)).expect("mkdir");
+    }
+    fs::write(
+        root.path().join("cur/1000.a.host,S=14:2,S"),
+        b"Subject: a\n\nx\n",
+    )
+    .expect("write");
+    fs::write(root.path().join("cur/1001.b.host:2,"), b"Subject: b\n\ny\n").expect("write");
+    fs::write(
+        root.path().join("dovecot-uidlist"),
+        "3 V77 N9 G000000000000000000000000000000aa\n7 P0000abcd-legacy :1000.a.host,S=14:2,S\n8 :1001.b.host:2,\n",
+    )
+    .expect("write");
+    // An aborted delivery from long ago.
+    let stale = root.path().join("tmp/123.dead.host");
+    fs::write(&stale, b"half a mess").expect("write");
+    let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    fs::File::options()
+        .write(true)
+        .open(&stale)
+        .expect("open")
+        .set_modified(old)
+        .expect("mtime");
+
+    let store = MaildirStore::single(root.path(), config());
+    block_on(async {
+        let acc = store.open_account(&AccountId::new("u")).await?;
+        let inbox = acc.mailbox("INBOX").await?;
+        assert_eq!(
+            inbox.id,
+            MailboxId::from_u128(0xaa),
+            "the GUID is the mailbox id"
+        );
+        let st = acc.status(inbox.id).await?;
+        assert_eq!((st.uidvalidity.get(), st.uidnext.get()), (77, 9));
+        let meta = acc.fetch_meta(inbox.id, &UidSet::all()).await?;
+        assert_eq!(
+            meta[0].pop3_uidl, "0000abcd-legacy",
+            "Dovecot's stored UIDL wins"
+        );
+        assert_eq!(
+            meta[1].pop3_uidl,
+            default_pop3_uidl(meta[1].uid, st.uidvalidity)
+        );
+        let drop = acc.pop3_maildrop().await?;
+        assert_eq!(drop.messages[0].uidl, "0000abcd-legacy");
+        acc.pop3_commit(drop, &UidSet::range(meta[1].uid, meta[1].uid))
+            .await?;
+        Ok::<_, StoreError>(())
+    })
+    .expect("store operations");
+    let uidlist = fs::read_to_string(root.path().join("dovecot-uidlist")).expect("read");
+    assert!(
+        uidlist.contains("7 P0000abcd-legacy :1000.a.host"),
+        "fields survive a rewrite:\n{uidlist}"
+    );
+    assert!(!uidlist.contains("1001.b.host"), "{uidlist}");
+    assert!(!stale.exists(), "stale tmp/ files are swept");
+}
+
+#[test]
+fn large_bodies_stream_in_chunks_and_ranges_cross_them() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let store = MaildirStore::single(root.path(), config());
+    block_on(async {
+        let acc = store.open_account(&AccountId::new("u")).await?;
+        let inbox = acc.mailbox("INBOX").await?.id;
+        let mut raw = b"Subject: big\r\n\r\n".to_vec();
+        for i in 0..20_000 {
+            raw.extend_from_slice(format!("line {i:08}\r\n").as_bytes());
+        }
+        let x = acc
+            .append(inbox, Bytes::from(raw.clone()), AppendOptions::default())
+            .await?;
+        let mut stream = acc.read_body(inbox, x.uid, None).await?;
+        let mut chunks = 0;
+        let mut all = Vec::new();
+        while let Some(c) = futures_lite::StreamExt::next(&mut stream).await {
+            let c = c?;
+            assert!(c.len() <= 64 * 1024);
+            chunks += 1;
+            all.extend_from_slice(&c);
+        }
+        assert!(chunks > 1, "a 300 KB body comes in several chunks");
+        assert_eq!(all, raw);
+        let r = 65_000..140_000u64;
+        let part = acc
+            .read_body(inbox, x.uid, Some(r.clone()))
+            .await?
+            .collect_bytes()
+            .await?;
+        assert_eq!(part.as_ref(), &raw[65_000..140_000]);
+        Ok::<_, StoreError>(())
+    })
+    .expect("store operations");
+}

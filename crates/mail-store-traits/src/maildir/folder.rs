@@ -126,6 +126,9 @@ pub(crate) struct Msg {
     pub base: String,
     pub in_new: bool,
     pub info: Option<String>,
+    /// The uidlist line's extension fields (Dovecot's `P` POP3 UIDL, `G` GUID, ...), kept
+    /// so rewriting the uidlist loses none of them.
+    pub fields: String,
     pub size: u64,
     pub phys: u64,
     pub header_len: u64,
@@ -136,6 +139,16 @@ pub(crate) struct Msg {
 }
 
 impl Msg {
+    /// A POP3 UIDL stored by Dovecot (`P<uidl>`, kept for migrated maildrops).
+    pub(crate) fn stored_uidl(&self) -> Option<&str> {
+        self.fields
+            .split(' ')
+            .find_map(|f| f.strip_prefix('P'))
+            .filter(|u| {
+                !u.is_empty() && u.len() <= 70 && u.bytes().all(|b| (0x21..0x7f).contains(&b))
+            })
+    }
+
     fn file_name(&self) -> String {
         match &self.info {
             Some(info) => format!("{}:2,{info}", self.base),
@@ -396,7 +409,7 @@ impl Folder {
             .iter()
             .map(|(&uid, m)| UidEntry {
                 uid,
-                fields: String::new(),
+                fields: m.fields.clone(),
                 name: m.file_name(),
             })
             .collect();
@@ -594,6 +607,9 @@ impl Folder {
             .map(|t| parse_keywords(&t))
             .unwrap_or_default();
 
+        if !self.loaded {
+            self.sweep_tmp();
+        }
         let reset = self.loaded && self.uidvalidity != list.uidvalidity;
         if reset || !self.loaded {
             self.uidvalidity = list.uidvalidity;
@@ -615,12 +631,12 @@ impl Folder {
         self.guid = list.guid;
 
         let mut found = self.scan()?;
-        let mut live: BTreeMap<u32, (String, bool, Option<String>)> = BTreeMap::new();
+        let mut live: BTreeMap<u32, (String, bool, Option<String>, String)> = BTreeMap::new();
         let mut dropped = false;
         for e in &list.entries {
             let base = split_info(&e.name).0.to_owned();
             if let Some((in_new, info)) = found.remove(&base) {
-                live.insert(e.uid, (base, in_new, info));
+                live.insert(e.uid, (base, in_new, info, e.fields.clone()));
             } else {
                 dropped = true;
             }
@@ -646,7 +662,7 @@ impl Folder {
             };
             list.entries.push(entry.clone());
             added.push(entry);
-            live.insert(uid, (base, in_new, info));
+            live.insert(uid, (base, in_new, info, String::new()));
         }
         self.next_uid = list.next_uid;
         if dropped || must_write || !list.clean {
@@ -660,7 +676,7 @@ impl Folder {
         let mut records = String::new();
         let mut old = std::mem::take(&mut self.msgs);
         let mut changes: Vec<(u32, Msg, bool)> = Vec::new();
-        for (uid, (base, in_new, info)) in live {
+        for (uid, (base, in_new, info, fields)) in live {
             match old.remove(&uid) {
                 Some(mut m) if m.base == base || m.header_len > 0 => {
                     let flags_changed =
@@ -668,6 +684,7 @@ impl Folder {
                     m.base = base;
                     m.in_new = in_new;
                     m.info = info;
+                    m.fields = fields;
                     if m.size == 0 {
                         self.stat_into(&mut m)?;
                     }
@@ -681,6 +698,7 @@ impl Folder {
                         base,
                         in_new,
                         info,
+                        fields,
                         size: 0,
                         phys: 0,
                         header_len: 0,
@@ -719,6 +737,20 @@ impl Folder {
             self.write_log_full()
         } else {
             self.log(&records)
+        }
+    }
+
+    /// Removes files left in `tmp/` for more than 36 hours by writers that died (the
+    /// Maildir rule), so aborted deliveries do not accumulate.
+    fn sweep_tmp(&self) {
+        let limit = self.opts.clock.now().seconds() - 36 * 3600;
+        let Ok(rd) = fs::read_dir(self.dir.join("tmp")) else {
+            return;
+        };
+        for e in rd.flatten() {
+            if e.metadata().is_ok_and(|m| m.is_file() && m.mtime() < limit) {
+                let _ = fs::remove_file(e.path());
+            }
         }
     }
 
@@ -855,6 +887,7 @@ impl Folder {
             base: staged.base.clone(),
             in_new: info.is_none(),
             info,
+            fields: String::new(),
             size: staged.size,
             phys: staged.size,
             header_len: staged.header_len,
@@ -972,6 +1005,7 @@ impl Folder {
             base,
             in_new: false,
             info: Some(info),
+            fields: String::new(),
             modseq: 0,
             created: 0,
             ..src.clone()
@@ -990,15 +1024,6 @@ impl Folder {
         self.times_into(&mut m);
         self.add_entry(m)
     }
-
-    /// The CRLF bytes of a message.
-    pub(crate) fn read(path: &Path, m: &Msg) -> Result<Bytes> {
-        let bytes = fs::read(path).map_err(io(format!("read {}", path.display())))?;
-        if bytes.len() as u64 == m.size {
-            return Ok(Bytes::from(bytes));
-        }
-        Ok(CanonicalMessage::new(Bytes::from(bytes)).bytes().clone())
-    }
 }
 
 fn map_to_msgs(map: HashMap<u32, Logged>) -> BTreeMap<u32, Msg> {
@@ -1010,6 +1035,7 @@ fn map_to_msgs(map: HashMap<u32, Logged>) -> BTreeMap<u32, Msg> {
                     base: String::new(),
                     in_new: false,
                     info: l.info,
+                    fields: String::new(),
                     size: 0,
                     phys: 0,
                     header_len: l.header_len,

@@ -451,7 +451,9 @@ fn meta(f: &Folder, uid: u32, m: &Msg) -> Option<MessageMeta> {
         saved_date: UnixTime(m.ctime),
         size: m.size,
         header_len: m.header_len,
-        pop3_uidl: default_pop3_uidl(uid, v),
+        pop3_uidl: m
+            .stored_uidl()
+            .map_or_else(|| default_pop3_uidl(uid, v), str::to_owned),
         email_id: EmailId::new(m.base.split(',').next().unwrap_or(&m.base)),
     })
 }
@@ -469,6 +471,30 @@ fn selected(f: &Folder, uids: &UidSet) -> Vec<u32> {
     uids.ranges()
         .flat_map(|(a, b)| f.msgs.range(a.get()..=b.get()).map(|(u, _)| *u))
         .collect()
+}
+
+/// Reads `range` of `file` in chunks, each on the blocking pool.
+fn stream_file(
+    file: fs::File,
+    range: Range<u64>,
+) -> impl futures_lite::Stream<Item = Result<Bytes>> + Send + 'static {
+    futures_lite::stream::unfold(Some((file, range.start, range.end)), |state| async move {
+        let (file, pos, end) = state?;
+        if pos >= end {
+            return None;
+        }
+        let n = usize::try_from((end - pos).min(CHUNK as u64)).unwrap_or(CHUNK);
+        let read = blocking::unblock(move || {
+            use std::os::unix::fs::FileExt as _;
+            let mut buf = vec![0; n];
+            file.read_exact_at(&mut buf, pos).map(|()| (file, buf))
+        })
+        .await;
+        Some(match read {
+            Ok((file, buf)) => (Ok(Bytes::from(buf)), Some((file, pos + n as u64, end))),
+            Err(e) => (Err(StoreError::io("read message", e)), None),
+        })
+    })
 }
 
 fn uid(n: u32) -> Result<Uid> {
@@ -891,7 +917,7 @@ impl Account for MaildirAccount {
         uid: Uid,
         range: Option<Range<u64>>,
     ) -> impl Future<Output = Result<BodyStream>> + Send {
-        self.run(move |s| {
+        let opened = self.run(move |s| {
             let f = s.folder(id)?;
             let locate = |f: &mut Folder| -> Result<(PathBuf, Msg)> {
                 f.refresh()?;
@@ -902,15 +928,36 @@ impl Account for MaildirAccount {
                 Ok((m.path(&f.dir), m))
             };
             let (path, m) = locate(&mut f.lock())?;
-            let bytes = match Folder::read(&path, &m) {
-                Ok(b) => b,
+            let file = match fs::File::open(&path) {
+                Ok(file) => file,
                 // Renamed by a flag change elsewhere: look again once.
-                Err(e) if e.kind() == ErrorKind::NotFound => {
-                    let (path, m) = locate(&mut f.lock())?;
-                    Folder::read(&path, &m)?
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    let (path, m2) = locate(&mut f.lock())?;
+                    let file = fs::File::open(&path)
+                        .map_err(|e| StoreError::io(format!("open {}", path.display()), e))?;
+                    return Ok((file, m2));
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Err(StoreError::io(format!("open {}", path.display()), e)),
             };
+            Ok((file, m))
+        });
+        async move {
+            let (file, m) = opened.await?;
+            if m.phys == m.size {
+                // CRLF on disk (what we write): stream the range straight from the file, one
+                // chunk per blocking read, never the whole message in memory.
+                let r = clamp_range(range, m.size);
+                return Ok(BodyStream::new(stream_file(file, r)));
+            }
+            // Bare LF on disk (what Dovecot writes): canonicalise the whole message.
+            let bytes = blocking::unblock(move || {
+                let mut file = file;
+                let mut buf = Vec::new();
+                std::io::Read::read_to_end(&mut file, &mut buf)
+                    .map_err(|e| StoreError::io("read message", e))?;
+                Ok::<_, StoreError>(CanonicalMessage::new(Bytes::from(buf)).bytes().clone())
+            })
+            .await?;
             let r = clamp_range(range, bytes.len() as u64);
             let body = bytes.slice(
                 usize::try_from(r.start).unwrap_or(usize::MAX)
@@ -921,7 +968,7 @@ impl Account for MaildirAccount {
                 .map(|i| Ok(body.slice(i..(i + CHUNK).min(body.len()))))
                 .collect();
             Ok(BodyStream::new(futures_lite::stream::iter(chunks)))
-        })
+        }
     }
 
     fn append(
@@ -1130,7 +1177,9 @@ impl Account for MaildirAccount {
                     Some(MaildropEntry {
                         uid,
                         size: m.size,
-                        uidl: default_pop3_uidl(uid, uidvalidity),
+                        uidl: m
+                            .stored_uidl()
+                            .map_or_else(|| default_pop3_uidl(uid, uidvalidity), str::to_owned),
                     })
                 })
                 .collect();
