@@ -16,13 +16,13 @@ use base64::Engine as _;
 use bytes::Bytes;
 use nom::Parser;
 use nom::bytes::complete::{tag, take_while1};
-use nom::combinator::{opt, recognize};
+use nom::combinator::recognize;
 use nom::multi::many0_count;
 
 use crate::types::{
     AddressLiteral, AuthMechanism, Body, Capability, Command, DeliverBy, DeliverByMode, Domain,
-    DsnReturn, EhloResponse, EnhancedStatusCode, ForwardPath, FutureRelease, Host, MailAuth,
-    MailParameters, Mailbox, Notify, OriginalRecipient, Parameter, RcptParameters, Reply,
+    DsnReturn, EhloResponse, EnhancedStatusCode, ForwardPath, FutureRelease, GeneralLiteral, Host,
+    MailAuth, MailParameters, Mailbox, Notify, OriginalRecipient, Parameter, RcptParameters, Reply,
     ReplyCode, ReplyLine, ReversePath, Rrvs, RrvsMode, SaslResponse, Secret, Text, XText,
 };
 use crate::{ParseError, ParseErrorKind as K};
@@ -259,15 +259,21 @@ fn ipv4(s: &[u8]) -> Option<Ipv4Addr> {
     (n == 4).then(|| Ipv4Addr::from(parts))
 }
 
-fn address_literal<'a>(line: &Bytes, i: In<'a>) -> Res<'a, AddressLiteral> {
+/// A parsed address literal, without buffers (`General` keeps the tag length).
+#[derive(Clone, Copy)]
+enum Lit {
+    V4(Ipv4Addr),
+    V6(Ipv6Addr),
+    General,
+}
+
+/// `address-literal` at the start of `i` (which starts with `[`).
+fn literal(i: In<'_>) -> Res<'_, Lit> {
     let (rest, inner) = bracketed(i)?;
     if let Some(a) = ipv4(inner) {
-        return Ok((rest, AddressLiteral::Ipv4(a)));
+        return Ok((rest, Lit::V4(a)));
     }
-    let colon = inner
-        .iter()
-        .position(|&b| b == b':')
-        .ok_or_else(|| verify_err(i))?;
+    let colon = memchr::memchr(b':', inner).ok_or_else(|| verify_err(i))?;
     let (tag_, content) = (&inner[..colon], &inner[colon + 1..]);
     if tag_.is_empty()
         || !tag_.iter().all(|&b| is_ldh(b))
@@ -281,52 +287,147 @@ fn address_literal<'a>(line: &Bytes, i: In<'a>) -> Res<'a, AddressLiteral> {
             .ok()
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| verify_err(i))?;
-        return Ok((rest, AddressLiteral::Ipv6(a)));
+        return Ok((rest, Lit::V6(a)));
     }
     if !content.iter().all(|&b| is_dcontent(b)) {
         return Err(verify_err(i));
     }
-    Ok((
-        rest,
-        AddressLiteral::General {
-            tag: Text::from_checked(line.slice_ref(tag_)),
-            content: Text::from_checked(line.slice_ref(content)),
-        },
-    ))
+    Ok((rest, Lit::General))
 }
 
-fn host<'a>(line: &Bytes, i: In<'a>) -> Res<'a, Host> {
+/// `Domain / address-literal`: the literal when it is one (`None`: a domain).
+fn host_span(i: In<'_>) -> Res<'_, Option<Lit>> {
     if i.first() == Some(&b'[') {
-        let (rest, lit) = address_literal(line, i)?;
-        return Ok((rest, Host::Literal(lit)));
+        let (rest, lit) = literal(i)?;
+        return Ok((rest, Some(lit)));
     }
     let (rest, d) = domain(i)?;
     if d.len() > 255 {
         return Err(verify_err(i));
     }
-    Ok((
-        rest,
-        Host::Domain(Domain(Text::from_checked(line.slice_ref(d)))),
-    ))
+    Ok((rest, None))
 }
 
-/// `Mailbox = Local-part "@" ( Domain / address-literal )`
-fn mailbox<'a>(line: &Bytes, i: In<'a>, long_local: bool) -> Res<'a, Mailbox> {
+/// Builds the [`Host`] for the host text `raw` (a slice of a line buffer).
+fn build_host(raw: Bytes, lit: Option<Lit>) -> Host {
+    match lit {
+        None => Host::Domain(Domain(Text::from_checked(raw))),
+        Some(Lit::V4(a)) => Host::Literal(AddressLiteral::Ipv4(a)),
+        Some(Lit::V6(a)) => Host::Literal(AddressLiteral::Ipv6(a)),
+        Some(Lit::General) => {
+            let inner = raw.slice(1..raw.len().saturating_sub(1).max(1));
+            Host::Literal(AddressLiteral::General(GeneralLiteral(Text::from_checked(
+                inner,
+            ))))
+        }
+    }
+}
+
+fn host<'a>(line: &Bytes, i: In<'a>) -> Res<'a, Host> {
+    let (rest, lit) = host_span(i)?;
+    let raw = line.slice_ref(&i[..i.len() - rest.len()]);
+    Ok((rest, build_host(raw, lit)))
+}
+
+/// The shape of a mailbox: local-part length, whole length, literal host if any.
+#[derive(Clone, Copy)]
+struct MbSpan {
+    local: usize,
+    len: usize,
+    lit: Option<Lit>,
+}
+
+/// The common case in one pass: an ASCII dot-string local part and a domain, followed by
+/// `>` or the end. `None` sends anything else (quoted strings, literals, UTF-8, errors) to the
+/// full grammar below, which accepts a superset and gives the same span for these.
+#[inline]
+fn mailbox_fast(i: In<'_>, long_local: bool) -> Option<(usize, usize)> {
+    // local part: atoms separated by single dots
+    let mut p = 0;
+    let mut prev_dot = true;
+    while let Some(&b) = i.get(p) {
+        if is_atext(b) {
+            prev_dot = false;
+        } else if b == b'.' && !prev_dot {
+            prev_dot = true;
+        } else {
+            break;
+        }
+        p += 1;
+    }
+    if prev_dot || i.get(p) != Some(&b'@') || (p > 64 && !long_local) {
+        return None;
+    }
+    let local = p;
+    p += 1;
+    let start = p;
+    // domain: labels of letters, digits and inner hyphens, separated by single dots
+    let mut label_start = p;
+    loop {
+        let b = i.get(p).copied().unwrap_or(b'>');
+        if is_ldh(b) {
+            p += 1;
+            continue;
+        }
+        // end of a label
+        if p == label_start || i[label_start] == b'-' || i[p - 1] == b'-' {
+            return None;
+        }
+        if b == b'.' {
+            p += 1;
+            label_start = p;
+            continue;
+        }
+        if (b == b'>' || b == b' ') && p - start <= 255 && b < 0x80 {
+            return Some((local, p));
+        }
+        return None;
+    }
+}
+
+/// `Mailbox = Local-part "@" ( Domain / address-literal )`, as a span of `i`.
+fn mailbox_span(i: In<'_>, long_local: bool) -> Res<'_, MbSpan> {
+    if let Some((local, len)) = mailbox_fast(i, long_local) {
+        return Ok((
+            &i[len..],
+            MbSpan {
+                local,
+                len,
+                lit: None,
+            },
+        ));
+    }
     let (after_lp, lp) = local_part(i)?;
     if lp.len() > 64 && !long_local {
         return Err(verify_err(i));
     }
     let (after_at, _) = tag(&b"@"[..])(after_lp)?;
-    let (rest, h) = host(line, after_at)?;
-    let raw = &i[..i.len() - rest.len()];
+    let (rest, lit) = host_span(after_at)?;
     Ok((
         rest,
-        Mailbox {
-            raw: Text::from_checked(line.slice_ref(raw)),
-            at: lp.len(),
-            host: h,
+        MbSpan {
+            local: lp.len(),
+            len: i.len() - rest.len(),
+            lit,
         },
     ))
+}
+
+/// Builds the mailbox `raw` (a slice of `line`) described by `span`: two reference-count
+/// increments, no copy.
+fn build_mailbox(line: &Bytes, raw: &[u8], span: MbSpan) -> Mailbox {
+    let raw = line.slice_ref(raw);
+    let host = build_host(raw.slice(span.local + 1..), span.lit);
+    Mailbox {
+        raw: Text::from_checked(raw),
+        at: span.local,
+        host,
+    }
+}
+
+fn mailbox<'a>(line: &Bytes, i: In<'a>, long_local: bool) -> Res<'a, Mailbox> {
+    let (rest, span) = mailbox_span(i, long_local)?;
+    Ok((rest, build_mailbox(line, &i[..span.len], span)))
 }
 
 /// `A-d-l ":"` (a source route, RFC 5321 §4.1.2: accepted and ignored).
@@ -341,14 +442,16 @@ fn source_route(i: In<'_>) -> Res<'_, ()> {
     Ok((i, ()))
 }
 
-enum PathOut {
+#[derive(Clone, Copy)]
+enum PathOut<'a> {
     Null,
     Postmaster,
-    Mailbox(Mailbox),
+    /// The mailbox's bytes and shape.
+    Mailbox(&'a [u8], MbSpan),
 }
 
 /// `"<" [ A-d-l ":" ] Mailbox ">"`, `<>` and `<Postmaster>`; without brackets when allowed.
-fn path<'a>(line: &Bytes, i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut> {
+fn path<'a>(i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut<'a>> {
     if i.first() != Some(&b'<') {
         if !opts.missing_brackets {
             return Err(verify_err(i));
@@ -358,8 +461,8 @@ fn path<'a>(line: &Bytes, i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut> {
         {
             return Ok((rest, PathOut::Postmaster));
         }
-        let (rest, m) = mailbox(line, i, opts.long_local_part)?;
-        return Ok((rest, PathOut::Mailbox(m)));
+        let (rest, m) = mailbox_span(i, opts.long_local_part)?;
+        return Ok((rest, PathOut::Mailbox(&i[..m.len], m)));
     }
     let i = &i[1..];
     if let Some(rest) = i.strip_prefix(b">") {
@@ -368,10 +471,14 @@ fn path<'a>(line: &Bytes, i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut> {
     if let Some(rest) = strip_prefix_ci(i, b"postmaster>") {
         return Ok((rest, PathOut::Postmaster));
     }
-    let (i, _) = opt(source_route).parse(i)?;
-    let (i, m) = mailbox(line, i, opts.long_local_part)?;
-    let (i, _) = tag(&b">"[..])(i)?;
-    Ok((i, PathOut::Mailbox(m)))
+    let i = if i.first() == Some(&b'@') {
+        source_route(i)?.0
+    } else {
+        i
+    };
+    let (rest, m) = mailbox_span(i, opts.long_local_part)?;
+    let (rest, _) = tag(&b">"[..])(rest)?;
+    Ok((rest, PathOut::Mailbox(&i[..m.len], m)))
 }
 
 fn strip_prefix_ci<'a>(i: &'a [u8], p: &[u8]) -> Option<&'a [u8]> {
@@ -418,7 +525,14 @@ const V_STAR: u32 = verb4(b"STAR");
 /// the server needs to pick its reply ([`ParseError::reply`]).
 pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseError> {
     let l: &[u8] = line;
-    if let Some(p) = memchr::memchr3(b'\r', b'\n', 0, l) {
+    // One branch-free pass (lines are short: cheaper than a SIMD search call) for CR, LF, NUL
+    // and non-ASCII bytes.
+    let (mut ctl, mut high) = (false, 0u8);
+    for &b in l {
+        ctl |= b == b'\r' || b == b'\n' || b == 0;
+        high |= b;
+    }
+    if ctl && let Some(p) = memchr::memchr3(b'\r', b'\n', 0, l) {
         let kind = if l[p] == 0 {
             K::Syntax
         } else {
@@ -426,6 +540,7 @@ pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseE
         };
         return Err(ParseError::new(kind, p));
     }
+    let ascii = high < 0x80;
     let verb_end = memchr::memchr(b' ', l).unwrap_or(l.len());
     let verb = &l[..verb_end];
     if verb.is_empty() || !verb.iter().all(|&b| is_ldh(b)) {
@@ -466,7 +581,7 @@ pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseE
                 | V_ETRN
         );
         if known
-            && !l.is_ascii()
+            && !ascii
             && let Err(e) = std::str::from_utf8(l)
         {
             let kind = match code {
@@ -592,11 +707,10 @@ impl CmdParser<'_> {
 
     fn mail(&self, args: Option<&[u8]>) -> Result<Command, ParseError> {
         let a = self.keyword_colon(args, b"FROM:")?;
-        let (rest, p) =
-            path(self.line, a, self.opts).map_err(|e| self.nom_err(e, K::InvalidSender))?;
+        let (rest, p) = path(a, self.opts).map_err(|e| self.nom_err(e, K::InvalidSender))?;
         let from = match p {
             PathOut::Null => ReversePath::Null,
-            PathOut::Mailbox(m) => ReversePath::Mailbox(m),
+            PathOut::Mailbox(raw, m) => ReversePath::Mailbox(build_mailbox(self.line, raw, m)),
             // `<Postmaster>` is not a valid reverse-path (it has no domain).
             PathOut::Postmaster => return Err(self.err(K::InvalidSender, a)),
         };
@@ -627,11 +741,10 @@ impl CmdParser<'_> {
 
     fn rcpt(&self, args: Option<&[u8]>) -> Result<Command, ParseError> {
         let a = self.keyword_colon(args, b"TO:")?;
-        let (rest, p) =
-            path(self.line, a, self.opts).map_err(|e| self.nom_err(e, K::InvalidRecipient))?;
+        let (rest, p) = path(a, self.opts).map_err(|e| self.nom_err(e, K::InvalidRecipient))?;
         let to = match p {
             PathOut::Postmaster => ForwardPath::Postmaster,
-            PathOut::Mailbox(m) => ForwardPath::Mailbox(m),
+            PathOut::Mailbox(raw, m) => ForwardPath::Mailbox(build_mailbox(self.line, raw, m)),
             PathOut::Null => return Err(self.err(K::InvalidRecipient, a)),
         };
         if !self.opts.smtputf8 && to.mailbox().is_some_and(Mailbox::is_utf8) {
@@ -1127,6 +1240,14 @@ pub(crate) fn domain_str(s: &str, smtputf8: bool) -> Result<Domain, ParseError> 
         }
         Ok((rest, _)) => Err(ParseError::new(K::InvalidArguments, s.len() - rest.len())),
         Err(_) => Err(ParseError::new(K::InvalidArguments, 0)),
+    }
+}
+
+pub(crate) fn host_str(s: &str) -> Result<Host, ParseError> {
+    let line = Bytes::copy_from_slice(s.as_bytes());
+    match host(&line, &line) {
+        Ok(([], h)) if s.is_ascii() => Ok(h),
+        _ => Err(ParseError::new(K::InvalidArguments, 0)),
     }
 }
 

@@ -12,8 +12,8 @@ use proptest::sample::select;
 
 use crate::types::{
     AddressLiteral, AuthMechanism, Body, Capability, Command, DeliverBy, DeliverByMode, Domain,
-    DsnReturn, EhloResponse, EnhancedStatusCode, ForwardPath, FutureRelease, Host, MailAuth,
-    MailParameters, Mailbox, Notify, OriginalRecipient, Parameter, RcptParameters, Reply,
+    DsnReturn, EhloResponse, EnhancedStatusCode, ForwardPath, FutureRelease, GeneralLiteral, Host,
+    MailAuth, MailParameters, Mailbox, Notify, OriginalRecipient, Parameter, RcptParameters, Reply,
     ReplyCode, ReplyLine, ReversePath, Rrvs, RrvsMode, Secret, Text, XText,
 };
 
@@ -42,9 +42,10 @@ pub fn address_literal() -> impl Strategy<Value = AddressLiteral> {
     prop_oneof![
         any::<[u8; 4]>().prop_map(|a| AddressLiteral::Ipv4(Ipv4Addr::from(a))),
         any::<[u16; 8]>().prop_map(|a| AddressLiteral::Ipv6(Ipv6Addr::from(a))),
-        ("x-[a-z0-9]{1,6}", "[!-Z^-~]{1,12}").prop_map(|(tag, content)| AddressLiteral::General {
-            tag: Text::from(tag),
-            content: Text::from(content),
+        ("x-[a-z0-9]{1,6}", "[!-Z^-~]{1,12}").prop_filter_map("valid literal", |(tag, content)| {
+            GeneralLiteral::new(&tag, &content)
+                .ok()
+                .map(AddressLiteral::General)
         }),
     ]
 }

@@ -199,7 +199,7 @@ fn mail_from_forms() {
     ));
     let (f, _) = mail("MAIL FROM:<user@[x-tag:some-content]>");
     assert!(
-        matches!(f.mailbox().unwrap().host(), Host::Literal(AddressLiteral::General { tag, .. }) if tag == "x-tag")
+        matches!(f.mailbox().unwrap().host(), Host::Literal(AddressLiteral::General(g)) if g.tag() == "x-tag" && g.content() == "some-content")
     );
     // original bytes kept
     let (f, _) = mail("MAIL FROM:<MiXeD@Example.COM>");

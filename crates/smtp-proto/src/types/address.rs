@@ -34,7 +34,7 @@ impl Domain {
 
     /// True when the domain has a non-ASCII (U-label) part and so needs SMTPUTF8.
     pub fn is_utf8(&self) -> bool {
-        !self.0.is_ascii()
+        !self.0.as_bytes().is_ascii()
     }
 }
 
@@ -58,12 +58,41 @@ pub enum AddressLiteral {
     /// `[IPv6:...]` (any of the RFC 5321 IPv6 forms; encoded in canonical form)
     Ipv6(Ipv6Addr),
     /// `General-address-literal = Standardized-tag ":" 1*dcontent`
-    General {
-        /// The standardized tag (letters, digits, hyphens; not `IPv6`).
-        tag: Text,
-        /// The content: printable ASCII except `[`, `\` and `]`.
-        content: Text,
-    },
+    General(GeneralLiteral),
+}
+
+/// A general address literal (`[tag:content]`, RFC 5321 §4.1.3), kept as `tag:content`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GeneralLiteral(pub(crate) Text);
+
+impl GeneralLiteral {
+    /// Validates `tag` (letters, digits, `-`; not `IPv6`) and `content` (printable ASCII
+    /// except `[`, `\` and `]`).
+    pub fn new(tag: &str, content: &str) -> Result<Self, crate::ParseError> {
+        match Host::parse(&format!("[{tag}:{content}]")) {
+            Ok(Host::Literal(AddressLiteral::General(g))) => Ok(g),
+            _ => Err(crate::ParseError::new(
+                crate::ParseErrorKind::InvalidArguments,
+                0,
+            )),
+        }
+    }
+
+    /// The standardized tag.
+    pub fn tag(&self) -> &str {
+        let s = self.0.as_str();
+        s.split_once(':').map_or(s, |(t, _)| t)
+    }
+
+    /// The content after the colon.
+    pub fn content(&self) -> &str {
+        self.0.as_str().split_once(':').map_or("", |(_, c)| c)
+    }
+
+    /// `tag:content`, as on the wire without brackets.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
 }
 
 impl fmt::Display for AddressLiteral {
@@ -71,7 +100,7 @@ impl fmt::Display for AddressLiteral {
         match self {
             AddressLiteral::Ipv4(a) => write!(f, "[{a}]"),
             AddressLiteral::Ipv6(a) => write!(f, "[IPv6:{a}]"),
-            AddressLiteral::General { tag, content } => write!(f, "[{tag}:{content}]"),
+            AddressLiteral::General(g) => write!(f, "[{}]", g.as_str()),
         }
     }
 }
@@ -92,12 +121,17 @@ pub enum Host {
 }
 
 impl Host {
+    /// Parses a domain or an address literal (ASCII; no lenience).
+    pub fn parse(s: &str) -> Result<Self, crate::ParseError> {
+        crate::parse::host_str(s)
+    }
+
     /// True when the host needs SMTPUTF8 (a U-label domain).
     pub fn is_utf8(&self) -> bool {
         match self {
             Host::Domain(d) => d.is_utf8(),
             Host::Literal(_) => false,
-            Host::Other(t) => !t.is_ascii(),
+            Host::Other(t) => !t.as_bytes().is_ascii(),
         }
     }
 }
@@ -198,7 +232,7 @@ impl Mailbox {
 
     /// True when the mailbox has non-ASCII characters and so needs SMTPUTF8 (RFC 6531).
     pub fn is_utf8(&self) -> bool {
-        !self.raw.is_ascii()
+        !self.raw.as_bytes().is_ascii()
     }
 }
 

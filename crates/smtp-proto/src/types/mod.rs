@@ -15,7 +15,9 @@ mod params;
 mod reply;
 mod text;
 
-pub use address::{AddressLiteral, Domain, ForwardPath, Host, Mailbox, ReversePath};
+pub use address::{
+    AddressLiteral, Domain, ForwardPath, GeneralLiteral, Host, Mailbox, ReversePath,
+};
 pub use auth::{AuthMechanism, SaslResponse, Secret};
 pub use command::Command;
 pub use ehlo::{Capability, EhloResponse};
