@@ -536,10 +536,11 @@ fn append_message() -> impl Strategy<Value = AppendMessage> {
     (
         flags_no_wildcard(),
         option::of(date_time()),
-        any::<bool>(),
+        0u8..3,
         vec(any::<u8>(), 0..64),
     )
-        .prop_map(|(flags, date, binary, mut data)| {
+        .prop_map(|(flags, date, form, mut data)| {
+            let (binary, utf8) = (form >= 1, form == 2);
             if !binary {
                 data.retain(|&b| b != 0);
             }
@@ -548,6 +549,7 @@ fn append_message() -> impl Strategy<Value = AppendMessage> {
                 date,
                 data: Bytes::from(data),
                 binary,
+                utf8,
             }
         })
 }

@@ -37,6 +37,7 @@ const EXAMPLES: &[&[u8]] = &[
     b"A003 APPEND saved-messages (\\Seen) \"7-Feb-1994 21:52:25 -0800\" {5+}\r\nhello\r\n",
     b"A004 APPEND saved (\\Seen) {5}\r\nhello (\\Draft) \" 7-Feb-1994 21:52:25 +0100\" {5}\r\nworld\r\n",
     b"A005 APPEND INBOX ~{5}\r\n\0abcd\r\n",
+    b"A006 APPEND INBOX (\\Seen) UTF8 (~{5+}\r\nhello)\r\n",
     b"a047 IDLE\r\n",
     b"FXXZ CHECK\r\n",
     b"A341 CLOSE\r\n",
@@ -335,6 +336,7 @@ fn capability_aware_literals() {
         date: None,
         data: bytes::Bytes::from(vec![b'x'; 5000]),
         binary: false,
+        utf8: false,
     };
     let big_append = Command {
         tag: Tag::try_from("A1").unwrap(),

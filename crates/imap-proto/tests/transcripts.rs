@@ -8,7 +8,7 @@ mod support;
 
 use bytes::Bytes;
 use imap_proto::framing::{Direction, Limits, StreamItem, split_stream};
-use imap_proto::parse::{self, ParseOptions, Status};
+use imap_proto::parse::{self, ClientMessage, ClientStreamParser, ParseOptions, Status};
 use imap_proto::types::{CommandBody, Response};
 
 struct Transcript {
@@ -38,29 +38,26 @@ fn load(text: &str) -> Transcript {
     transcript
 }
 
-/// Parses the client stream; lines inside an AUTHENTICATE exchange are SASL data.
+/// Parses the client stream with the context-aware parser.
 fn replay_client(stream: &[u8]) -> Vec<CommandBody> {
-    let options = ParseOptions::default();
+    let mut parser = ClientStreamParser::new(ParseOptions::default());
     let mut commands = Vec::new();
-    let mut in_authenticate = false;
     for item in split_stream(stream, Direction::ClientToServer, Limits::default()) {
         let StreamItem::Message { bytes, offset } = item else {
             panic!("framing failed: {item:?}");
         };
         let message = Bytes::copy_from_slice(bytes);
-        if in_authenticate
-            && let Ok(Status::Complete { len, .. }) = parse::authenticate_data(&message, &options)
-        {
-            assert_eq!(len, message.len());
-            continue;
-        }
-        let Ok(Status::Complete { value, len }) = parse::command(&message, &options) else {
-            panic!("command at {offset}: {:?}", String::from_utf8_lossy(bytes));
+        let Ok(Status::Complete { value, len }) = parser.parse(&message) else {
+            panic!(
+                "client message at {offset}: {:?}",
+                String::from_utf8_lossy(bytes)
+            );
         };
         assert_eq!(len, message.len());
-        support::command_round_trip(&value);
-        in_authenticate = matches!(value.body, CommandBody::Authenticate { .. });
-        commands.push(value.body);
+        if let ClientMessage::Command(command) = value {
+            support::command_round_trip(&command);
+            commands.push(command.body);
+        }
     }
     commands
 }

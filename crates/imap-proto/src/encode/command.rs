@@ -164,7 +164,13 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
                     date_time(w, value);
                     w.sp();
                 }
-                w.literal(&message.data, message.binary);
+                if message.utf8 {
+                    w.raw(b"UTF8 (");
+                    w.literal(&message.data, true);
+                    w.byte(b')');
+                } else {
+                    w.literal(&message.data, message.binary);
+                }
             }
         }
         CommandBody::UidExpunge(set) => {

@@ -395,13 +395,25 @@ fn append(r: &mut Reader<'_>) -> PResult<CommandBody> {
         } else {
             None
         };
+        let utf8 = r.keyword(b"UTF8");
+        if utf8 {
+            r.sp()?;
+            r.byte(b'(', "(")?;
+        }
         let binary = r.peek() == Some(b'~');
+        if utf8 && !binary {
+            return Err(r.expected("literal8"));
+        }
         let data = r.literal(true)?;
+        if utf8 {
+            r.byte(b')', ")")?;
+        }
         messages.push(AppendMessage {
             flags,
             date,
             data,
             binary,
+            utf8,
         });
     }
     if messages.is_empty() {

@@ -5,6 +5,7 @@
 //! A message that is cut short is [`Status::Incomplete`], not an error.
 
 mod body;
+mod client_stream;
 mod command;
 mod common;
 mod fetch;
@@ -18,6 +19,7 @@ use crate::error::{ParseError, ParseErrorKind};
 use crate::types::{AuthenticateData, Command, Response};
 use reader::{PResult, Reader};
 
+pub use client_stream::{ClientMessage, ClientStreamParser};
 pub(crate) use search::sort_key_name;
 
 /// Relaxations for known real-world defects. All are off by default (strict).

@@ -53,6 +53,9 @@ pub struct AppendMessage {
     pub data: Bytes,
     /// Sent as a literal8 (`~{n}`, BINARY): may hold NUL.
     pub binary: bool,
+    /// Sent as `UTF8 (~{n})` (UTF8=ACCEPT, RFC 6855 section 4): a message with UTF-8
+    /// headers. Implies a literal8.
+    pub utf8: bool,
 }
 
 /// How STORE changes flags.
