@@ -374,3 +374,66 @@ fn large_bodies_stream_in_chunks_and_ranges_cross_them() {
     })
     .expect("store operations");
 }
+
+#[test]
+fn two_processes_share_uids_and_modseqs() {
+    // Two stores on one Maildir stand for two processes (a delivery agent and a server).
+    let root = tempfile::tempdir().expect("tempdir");
+    let a = MaildirStore::single(root.path(), config());
+    let b = MaildirStore::single(root.path(), config());
+    let id = AccountId::new("u");
+    block_on(async {
+        let acc_a = a.open_account(&id).await?;
+        let acc_b = b.open_account(&id).await?;
+        let inbox = acc_a.mailbox("INBOX").await?.id;
+        assert_eq!(acc_b.mailbox("INBOX").await?.id, inbox);
+        let mut last = ModSeq::MIN;
+        let seen = Flags::new().with(SystemFlag::Seen);
+        let mut uids = Vec::new();
+        for i in 0..6 {
+            let (acc, other) = if i % 2 == 0 {
+                (&acc_a, &acc_b)
+            } else {
+                (&acc_b, &acc_a)
+            };
+            let x = acc
+                .append(
+                    inbox,
+                    sample_message(&format!("p{i}"), 1),
+                    AppendOptions::default(),
+                )
+                .await?;
+            assert!(x.modseq > last, "MODSEQs rise across processes");
+            last = x.modseq;
+            let up = other
+                .store_flags(
+                    inbox,
+                    &UidSet::range(x.uid, x.uid),
+                    FlagOp::Add,
+                    &seen,
+                    None,
+                )
+                .await?;
+            assert_eq!(
+                up.changed.len(),
+                1,
+                "the other process sees the new message at once"
+            );
+            assert!(up.changed[0].modseq > last);
+            last = up.changed[0].modseq;
+            uids.push(x.uid);
+        }
+        let ma = acc_a.fetch_meta(inbox, &UidSet::all()).await?;
+        let mb = acc_b.fetch_meta(inbox, &UidSet::all()).await?;
+        assert_eq!(ma, mb, "both processes agree on UIDs, flags and MODSEQs");
+        assert_eq!(acc_a.status(inbox).await?.highest_modseq, last);
+        assert_eq!(acc_b.status(inbox).await?.highest_modseq, last);
+        acc_a
+            .expunge(inbox, &UidSet::range(uids[0], uids[0]), ExpungeFilter::Any)
+            .await?;
+        let ch = acc_b.changes_since(inbox, last).await?;
+        assert_eq!(ch.vanished, Vanished::Uids(UidSet::range(uids[0], uids[0])));
+        Ok::<_, StoreError>(())
+    })
+    .expect("store operations");
+}

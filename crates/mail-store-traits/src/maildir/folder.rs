@@ -168,6 +168,8 @@ struct Stamp {
     cur: Option<SystemTime>,
     uidlist: Option<(u64, SystemTime)>,
     keywords: Option<SystemTime>,
+    /// Another process's MODSEQ records change this.
+    modlog: Option<(u64, u64)>,
 }
 
 impl Stamp {
@@ -190,6 +192,9 @@ impl Stamp {
                 .ok()
                 .and_then(|md| Some((md.len(), md.modified().ok()?))),
             keywords: m(KEYWORDS),
+            modlog: fs::metadata(dir.join(MODLOG))
+                .ok()
+                .map(|md| (md.ino(), md.len())),
         }
     }
 }
@@ -201,6 +206,41 @@ struct Logged {
     created: u64,
     header_len: u64,
     info: Option<String>,
+}
+
+/// One record of the MODSEQ log.
+enum Record {
+    Live(u32, Logged),
+    Gone(u32, u64),
+    Horizon(u64),
+}
+
+fn parse_record(line: &str) -> Option<Record> {
+    let mut f = line.splitn(6, ' ');
+    match (f.next()?, f.next()?) {
+        ("+", uid) => {
+            let uid = uid.parse::<u32>().ok()?;
+            let modseq = f.next()?.parse::<u64>().ok()?;
+            let created = f.next().and_then(|c| c.parse().ok()).unwrap_or(modseq);
+            let header_len = f.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+            let info = f
+                .next()
+                .and_then(|i| i.strip_prefix(':'))
+                .map(str::to_owned);
+            Some(Record::Live(
+                uid,
+                Logged {
+                    modseq,
+                    created,
+                    header_len,
+                    info,
+                },
+            ))
+        }
+        ("-", uid) => Some(Record::Gone(uid.parse().ok()?, f.next()?.parse().ok()?)),
+        ("h", h) => Some(Record::Horizon(h.parse().ok()?)),
+        _ => None,
+    }
 }
 
 /// What the MODSEQ log held: live records, tombstones, highest MODSEQ, horizon, record count.
@@ -222,6 +262,9 @@ pub(crate) struct Folder {
     stamp: Option<Stamp>,
     uidlist_clean: bool,
     log_records: usize,
+    /// How much of the MODSEQ log (identified by its inode) we have applied.
+    log_pos: u64,
+    log_ino: u64,
     opts: WriteOptions,
 }
 
@@ -267,6 +310,8 @@ impl Folder {
             stamp: None,
             uidlist_clean: true,
             log_records: 0,
+            log_pos: 0,
+            log_ino: 0,
             opts,
         }
     }
@@ -416,11 +461,14 @@ impl Folder {
         list
     }
 
-    fn load_log(&self) -> LoadedLog {
+    fn load_log(&mut self) -> LoadedLog {
         let mut map = HashMap::new();
         let mut tombs = Vec::new();
         let (mut highest, mut horizon, mut records) = (1u64, 1u64, 0usize);
-        let Ok(text) = fs::read_to_string(self.dir.join(MODLOG)) else {
+        let path = self.dir.join(MODLOG);
+        self.log_pos = 0;
+        self.log_ino = fs::metadata(&path).map_or(0, |m| m.ino());
+        let Ok(text) = fs::read_to_string(&path) else {
             return (map, tombs, highest, horizon, records);
         };
         let mut lines = text.split_inclusive('\n');
@@ -430,52 +478,103 @@ impl Folder {
         if !header_ok {
             return (map, tombs, highest, horizon, records);
         }
+        let mut consumed = text.find('\n').map_or(0, |i| i + 1);
         for line in lines {
             let Some(line) = line.strip_suffix('\n') else {
                 break; // a torn last record
             };
+            consumed += line.len() + 1;
             records += 1;
-            let mut f = line.splitn(6, ' ');
-            match (f.next(), f.next(), f.next()) {
-                (Some("+"), Some(uid), Some(modseq)) => {
-                    let (Ok(uid), Ok(modseq)) = (uid.parse::<u32>(), modseq.parse::<u64>()) else {
-                        continue;
-                    };
-                    let created = f.next().and_then(|c| c.parse().ok()).unwrap_or(modseq);
-                    let header_len = f.next().and_then(|c| c.parse().ok()).unwrap_or(0);
-                    let info = match f.next() {
-                        Some(i) if i.starts_with(':') => Some(i[1..].to_owned()),
-                        _ => None,
-                    };
+            match parse_record(line) {
+                Some(Record::Live(uid, l)) => {
+                    highest = highest.max(l.modseq);
+                    map.insert(uid, l);
+                }
+                Some(Record::Gone(uid, modseq)) => {
                     highest = highest.max(modseq);
-                    map.insert(
-                        uid,
-                        Logged {
-                            modseq,
-                            created,
-                            header_len,
-                            info,
-                        },
-                    );
+                    map.remove(&uid);
+                    tombs.push((modseq, uid));
                 }
-                (Some("-"), Some(uid), Some(modseq)) => {
-                    if let (Ok(uid), Ok(modseq)) = (uid.parse::<u32>(), modseq.parse::<u64>()) {
-                        highest = highest.max(modseq);
-                        map.remove(&uid);
-                        tombs.push((modseq, uid));
-                    }
+                Some(Record::Horizon(h)) => {
+                    horizon = horizon.max(h);
+                    highest = highest.max(h);
                 }
-                (Some("h"), Some(h), _) => {
-                    if let Ok(h) = h.parse::<u64>() {
-                        horizon = horizon.max(h);
-                        highest = highest.max(h);
-                    }
-                }
-                _ => {}
+                None => {}
             }
         }
+        self.log_pos = consumed as u64;
         tombs.sort_unstable();
         (map, tombs, highest, horizon, records)
+    }
+
+    /// Applies what other processes appended to the MODSEQ log since we last looked, so every
+    /// process hands out MODSEQs above every one already given (all writers hold the uidlist
+    /// lock, which orders the log). Called under the lock, before reconciling the files.
+    fn catch_up_log(&mut self) {
+        let path = self.dir.join(MODLOG);
+        let Ok(md) = fs::metadata(&path) else {
+            return;
+        };
+        if md.ino() != self.log_ino || md.len() < self.log_pos {
+            // Compacted by another process: reread it whole.
+            let (map, tombs, highest, horizon, records) = self.load_log();
+            for (uid, l) in map {
+                self.apply_live(uid, l);
+            }
+            self.tombstones = tombs;
+            self.highest = self.highest.max(highest);
+            self.horizon = self.horizon.max(horizon);
+            self.log_records = records;
+            return;
+        }
+        if md.len() == self.log_pos {
+            return;
+        }
+        let Ok(mut f) = File::open(&path) else {
+            return;
+        };
+        let mut tail = Vec::new();
+        {
+            use std::io::{Seek as _, SeekFrom};
+            if f.seek(SeekFrom::Start(self.log_pos)).is_err() || f.read_to_end(&mut tail).is_err() {
+                return;
+            }
+        }
+        let complete = tail.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let text = String::from_utf8_lossy(&tail[..complete]).into_owned();
+        for line in text.lines() {
+            self.log_records += 1;
+            match parse_record(line) {
+                Some(Record::Live(uid, l)) => {
+                    self.highest = self.highest.max(l.modseq);
+                    self.apply_live(uid, l);
+                }
+                Some(Record::Gone(uid, modseq)) => {
+                    self.highest = self.highest.max(modseq);
+                    self.msgs.remove(&uid);
+                    self.tombstones.push((modseq, uid));
+                }
+                Some(Record::Horizon(h)) => self.horizon = self.horizon.max(h),
+                None => {}
+            }
+        }
+        self.log_pos += complete as u64;
+    }
+
+    fn apply_live(&mut self, uid: u32, l: Logged) {
+        match self.msgs.get_mut(&uid) {
+            Some(m) => {
+                m.modseq = l.modseq;
+                m.created = l.created;
+                m.info = l.info;
+                if l.header_len > 0 {
+                    m.header_len = l.header_len;
+                }
+            }
+            None => {
+                self.msgs.extend(map_to_msgs(HashMap::from([(uid, l)])));
+            }
+        }
     }
 
     fn record(uid: u32, m: &Msg) -> String {
@@ -522,6 +621,9 @@ impl Folder {
             .map_err(io(format!("write {}", tmp.display())))?;
         fs::rename(&tmp, &target).map_err(io(format!("rename {}", target.display())))?;
         self.log_records = self.tombstones.len() + self.msgs.len() + 1;
+        let md = fs::metadata(&target).map_err(io(format!("stat {}", target.display())))?;
+        self.log_ino = md.ino();
+        self.log_pos = md.len();
         Ok(())
     }
 
@@ -565,7 +667,9 @@ impl Folder {
                     Ok(())
                 }
             })
-            .map_err(io(format!("append {}", path.display())))
+            .map_err(io(format!("append {}", path.display())))?;
+        self.log_pos = len + text.len() as u64;
+        Ok(())
     }
 
     fn bump(&mut self) -> u64 {
@@ -611,6 +715,7 @@ impl Folder {
             self.sweep_tmp();
         }
         let reset = self.loaded && self.uidvalidity != list.uidvalidity;
+        let first_load = !self.loaded;
         if reset || !self.loaded {
             self.uidvalidity = list.uidvalidity;
             let (map, tombs, highest, horizon, records) = if self.loaded {
@@ -627,6 +732,9 @@ impl Folder {
             if records == 0 || reset {
                 self.horizon = self.horizon.max(self.highest);
             }
+        }
+        if !(reset || first_load) {
+            self.catch_up_log();
         }
         self.guid = list.guid;
 
