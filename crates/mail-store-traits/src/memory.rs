@@ -968,6 +968,7 @@ impl Account for MemoryAccount {
             .map(|(uid, msg)| MaildropEntry {
                 uid: *uid,
                 size: msg.blob.size(),
+                header_len: msg.blob.header_len,
                 uidl: default_pop3_uidl(*uid, mb.uidvalidity),
             })
             .collect();

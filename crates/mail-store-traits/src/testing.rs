@@ -1004,6 +1004,16 @@ impl Kit {
             meta.iter().all(|m| entries.get(&m.uid) == Some(&m.size)),
             "maildrop sizes are the exact sizes"
         );
+        let hdr: BTreeMap<Uid, u64> = drop1
+            .messages
+            .iter()
+            .map(|m| (m.uid, m.header_len))
+            .collect();
+        check!(
+            self,
+            meta.iter().all(|m| hdr.get(&m.uid) == Some(&m.header_len)),
+            "maildrop header lengths (for TOP)"
+        );
         check_eq!(
             self,
             drop1.total_size(),

@@ -331,6 +331,9 @@ pub struct MaildropEntry {
     pub uid: Uid,
     /// The exact CRLF size (POP3 LIST).
     pub size: u64,
+    /// The header length in CRLF octets, with the empty line (POP3 TOP reads
+    /// `0..header_len + the first n body lines`).
+    pub header_len: u64,
     /// The UIDL.
     pub uidl: String,
 }

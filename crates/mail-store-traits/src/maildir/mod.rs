@@ -1177,6 +1177,7 @@ impl Account for MaildirAccount {
                     Some(MaildropEntry {
                         uid,
                         size: m.size,
+                        header_len: m.header_len,
                         uidl: m
                             .stored_uidl()
                             .map_or_else(|| default_pop3_uidl(uid, uidvalidity), str::to_owned),
