@@ -51,8 +51,37 @@
 //! # }
 //! ```
 //!
-//! Backends are features: `memory` (default), `maildir` (Dovecot-compatible on-disk layout).
-//! The `testing` feature adds [`testing::run_conformance`], the suite every backend passes.
+//! # What a server calls
+//!
+//! | Protocol need | Call |
+//! |---|---|
+//! | IMAP LOGIN/AUTHENTICATE, POP3 USER+PASS/AUTH, SMTP AUTH | [`Directory::authenticate`], then [`Store::open_account`] |
+//! | LMTP/SMTP `RCPT TO` | [`Directory::lookup_recipient`] |
+//! | LMTP/SMTP end of DATA | [`Store::deliver`]: one result per recipient; `Err(e)` answers `e.kind().smtp_reply()` |
+//! | LIST, CREATE, RENAME, DELETE, (UN)SUBSCRIBE | [`Account::list_mailboxes`], [`Account::create_mailbox`], [`Account::rename_mailbox`], [`Account::delete_mailbox`], [`Account::set_subscribed`] |
+//! | SELECT/EXAMINE | [`Account::mailbox`] then [`Account::snapshot`] (UIDs → sequence numbers), [`Account::status`], [`Account::features`] (PERMANENTFLAGS, NOMODSEQ) |
+//! | STATUS | [`Account::status`] |
+//! | FETCH FLAGS, INTERNALDATE, RFC822.SIZE, MODSEQ, EMAILID, SAVEDATE | [`Account::fetch_meta`] |
+//! | FETCH `BODY[]`, `BODY[]<o.n>`, `BODY[HEADER]` | [`Account::read_body`] (whole, a range, or `0..header_len`) |
+//! | STORE (with UNCHANGEDSINCE) | [`Account::store_flags`]: `changed` → untagged FETCH, `modified` → `[MODIFIED ...]` |
+//! | COPY, MOVE (COPYUID) | [`Account::copy`], [`Account::move_messages`] |
+//! | EXPUNGE, UID EXPUNGE | [`Account::expunge`] with [`ExpungeFilter::Deleted`] |
+//! | APPEND (APPENDUID) | [`Account::append`] |
+//! | NOOP, IDLE, QRESYNC, CHANGEDSINCE | [`Account::watch`] for the wake-up, [`Account::changes_since`] for the facts |
+//! | POP3 STAT, LIST, UIDL | [`Account::pop3_maildrop`] (takes the maildrop lock; `[IN-USE]` when held) |
+//! | POP3 RETR, TOP | [`Account::read_body`] (TOP: from 0, header length plus the wanted lines) |
+//! | POP3 QUIT in UPDATE | [`Account::pop3_commit`]: every DELE in one step |
+//! | GETQUOTA | [`Account::quota`] |
+//!
+//! Errors: [`ErrorKind::imap_code`], [`ErrorKind::pop3_code`] and [`ErrorKind::smtp_reply`]
+//! give the answer for each kind.
+//!
+//! # Backends
+//!
+//! Backends are features: `memory` (default; [`memory::MemoryStore`]) and `maildir`
+//! (Dovecot-compatible on-disk layout; `maildir::MaildirStore`). The `testing` feature adds
+//! `testing::run_conformance`, the suite every backend passes; a new backend calls it from
+//! one test.
 
 mod body;
 pub mod boxed;

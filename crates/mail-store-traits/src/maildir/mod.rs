@@ -255,9 +255,14 @@ struct Shared {
     tree: Mutex<()>,
 }
 
+/// The mailbox GUID from the uidlist header (the first line only: the file can be large).
 fn read_guid(dir: &Path) -> Option<u128> {
-    let text = fs::read_to_string(dir.join(UIDLIST)).ok()?;
-    let header = text.lines().next()?;
+    use std::io::BufRead as _;
+    let mut header = String::new();
+    std::io::BufReader::new(fs::File::open(dir.join(UIDLIST)).ok()?)
+        .read_line(&mut header)
+        .ok()?;
+    let header = header.trim_end();
     header
         .split(' ')
         .find_map(|f| f.strip_prefix('G'))
