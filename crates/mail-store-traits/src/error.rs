@@ -154,16 +154,19 @@ impl StoreError {
         &self.message
     }
 
-    pub(crate) fn not_found(what: impl Into<Cow<'static, str>>) -> Self {
+    /// Shorthand for [`ErrorKind::NotFound`].
+    pub fn not_found(what: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ErrorKind::NotFound, what)
     }
 
-    pub(crate) fn invalid(what: impl Into<Cow<'static, str>>) -> Self {
+    /// Shorthand for [`ErrorKind::InvalidInput`].
+    pub fn invalid(what: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ErrorKind::InvalidInput, what)
     }
 
-    #[cfg_attr(not(feature = "maildir"), allow(dead_code))]
-    pub(crate) fn io(context: impl Into<Cow<'static, str>>, err: std::io::Error) -> Self {
+    /// Classifies an I/O error (missing file → `NotFound`, full disk → `OverQuota`,
+    /// interrupted or busy → `TryAgain`, ...) and keeps it as the source.
+    pub fn io(context: impl Into<Cow<'static, str>>, err: std::io::Error) -> Self {
         let kind = match err.kind() {
             std::io::ErrorKind::NotFound => ErrorKind::NotFound,
             std::io::ErrorKind::AlreadyExists => ErrorKind::AlreadyExists,
