@@ -21,6 +21,7 @@ struct Transcript {
     name: &'static str,
     groups: Vec<(Side, Vec<String>)>,
     server_only: bool,
+    lmtp: bool,
 }
 
 const FILES: &[(&str, &str)] = &[
@@ -32,14 +33,19 @@ const FILES: &[(&str, &str)] = &[
         "rfc2920",
         include_str!("transcripts/rfc2920-pipelining.txt"),
     ),
+    ("rfc2033", include_str!("transcripts/rfc2033-lmtp.txt")),
 ];
 
 fn load(name: &'static str, text: &str) -> Transcript {
     let mut groups: Vec<(Side, Vec<String>)> = Vec::new();
     let mut server_only = false;
+    let mut lmtp = false;
     for line in text.lines() {
         if line.starts_with("# sides: server") {
             server_only = true;
+        }
+        if line == "# lmtp" {
+            lmtp = true;
         }
         let (side, rest) = if let Some(r) = line.strip_prefix("S:") {
             (Side::S, r)
@@ -58,6 +64,7 @@ fn load(name: &'static str, text: &str) -> Transcript {
         name,
         groups,
         server_only,
+        lmtp,
     }
 }
 
@@ -93,6 +100,7 @@ fn expected_replies(t: &Transcript) -> Vec<(Reply, bool)> {
         .collect();
     let mut kinds = Vec::new();
     let mut in_data = false;
+    let mut accepted = 0;
     for line in t
         .groups
         .iter()
@@ -102,7 +110,8 @@ fn expected_replies(t: &Transcript) -> Vec<(Reply, bool)> {
         if in_data {
             if line == "." {
                 in_data = false;
-                kinds.push(false);
+                let n = if t.lmtp { accepted } else { 1 };
+                kinds.extend(std::iter::repeat_n(false, n));
             }
             continue;
         }
@@ -111,6 +120,12 @@ fn expected_replies(t: &Transcript) -> Vec<(Reply, bool)> {
             .next()
             .unwrap_or_default()
             .to_ascii_uppercase();
+        if verb == "RCPT" && s_replies.get(kinds.len()).is_some_and(Reply::is_positive) {
+            accepted += 1;
+        }
+        if verb == "MAIL" {
+            accepted = 0;
+        }
         in_data = verb == "DATA";
         kinds.push(matches!(
             verb.as_str(),
@@ -139,6 +154,7 @@ fn server_run(t: &Transcript, cuts: &[usize]) -> (Vec<u8>, Vec<String>) {
     config.greet_on_start = false;
     config.extensions.enhanced_status_codes = false;
     config.delegate_vrfy_expn = true;
+    config.lmtp = t.lmtp;
     let mut s = Server::new(config, now);
     let greeting = replies(&wire(&t.groups[0].1)).remove(0);
     s.greet(now, Some(greeting)).unwrap();
@@ -167,16 +183,28 @@ fn server_run(t: &Transcript, cuts: &[usize]) -> (Vec<u8>, Vec<String>) {
         s.handle_input(now, piece);
         while let Some(ev) = s.poll_event() {
             events.push(short(&ev));
-            let id = match &ev {
+            let ids = match &ev {
                 SEvent::HelloReceived { id, .. }
                 | SEvent::MailFromReceived { id, .. }
                 | SEvent::RcptToReceived { id, .. }
-                | SEvent::DataEnded { id, .. }
-                | SEvent::CommandReceived { id, .. } => *id,
+                | SEvent::CommandReceived { id, .. } => vec![*id],
+                SEvent::DataEnded {
+                    id,
+                    lmtp_recipients,
+                    ..
+                } => {
+                    if lmtp_recipients.is_empty() {
+                        vec![*id]
+                    } else {
+                        lmtp_recipients.iter().map(|r| r.id).collect()
+                    }
+                }
                 _ => continue,
             };
-            let answer = answers.pop_front().expect("an answer for every decision");
-            s.reply(now, id, answer).unwrap();
+            for id in ids {
+                let answer = answers.pop_front().expect("an answer for every decision");
+                s.reply(now, id, answer).unwrap();
+            }
         }
         while let Some(b) = s.poll_transmit() {
             out.extend_from_slice(&b);
@@ -276,10 +304,11 @@ fn client_run(t: &Transcript, split: &[usize]) -> (Vec<u8>, Vec<CEvent>) {
     let now = t0();
     let mut config = client::Config::default();
     let hello = smtp_proto::parse::command(&Bytes::from(t.groups[1].1[0].clone())).unwrap();
-    let Command::Ehlo { host } = hello else {
+    let (Command::Ehlo { host } | Command::Lhlo { host }) = hello else {
         panic!()
     };
     config.hello_host = host;
+    config.lmtp = t.lmtp;
     let mut c = Client::new(config, now);
     let mut ops = ops(t).into_iter();
     let mut out = Vec::new();
@@ -367,8 +396,17 @@ fn transcripts_replayed_against_the_client() {
             })
             .unwrap();
         for r in &outcome.recipients {
-            let refused = r.forward_path.to_string() == "<Green@foo.com>";
+            let refused = ["<Green@foo.com>", "<jones@foo.edu>", "<green@foo.edu>"]
+                .contains(&r.forward_path.to_string().as_str());
             assert_eq!(r.is_delivered(), !refused, "{}: {r:?}", t.name);
+        }
+        if t.lmtp {
+            let codes: Vec<u16> = outcome
+                .recipients
+                .iter()
+                .map(|r| r.final_reply().unwrap().code().get())
+                .collect();
+            assert_eq!(codes, vec![250, 550, 452], "{}", t.name);
         }
     }
 }
