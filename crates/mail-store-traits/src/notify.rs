@@ -47,6 +47,7 @@ struct Log {
 struct Shared {
     log: Mutex<Log>,
     event: Event,
+    watchers: std::sync::atomic::AtomicUsize,
 }
 
 /// The sending side, one per account; backends call [`Notifier::notify`] after each change.
@@ -81,11 +82,34 @@ impl Notifier {
     #[must_use]
     pub fn watch(&self) -> Watcher {
         let seen = self.shared.log.lock().last;
+        self.shared
+            .watchers
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Watcher {
             shared: Arc::clone(&self.shared),
             seen,
             listener: None,
         }
+    }
+}
+
+impl Notifier {
+    /// Whether any [`Watcher`] is alive (a backend that polls for outside changes stops when
+    /// nobody listens).
+    #[must_use]
+    pub fn has_watchers(&self) -> bool {
+        self.shared
+            .watchers
+            .load(std::sync::atomic::Ordering::Acquire)
+            > 0
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.shared
+            .watchers
+            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     }
 }
 
@@ -177,6 +201,16 @@ mod tests {
         );
         assert!(matches!(w.try_next(), Some(Hint::Changed { mailbox, .. }) if mailbox == id(3)));
         assert_eq!(w.try_next(), None);
+    }
+
+    #[test]
+    fn counts_live_watchers() {
+        let n = Notifier::new();
+        assert!(!n.has_watchers());
+        let w = n.watch();
+        assert!(n.has_watchers());
+        drop(w);
+        assert!(!n.has_watchers());
     }
 
     #[test]

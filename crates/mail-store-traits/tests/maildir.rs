@@ -437,3 +437,35 @@ fn two_processes_share_uids_and_modseqs() {
     })
     .expect("store operations");
 }
+
+#[test]
+fn watchers_hear_about_changes_made_by_other_processes() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let cfg = config().with_poll_interval(Some(std::time::Duration::from_millis(50)));
+    let server = MaildirStore::single(root.path(), cfg);
+    let delivery = MaildirStore::single(root.path(), config().with_poll_interval(None));
+    let id = AccountId::new("u");
+    block_on(async {
+        let acc = server.open_account(&id).await?;
+        let inbox = acc.mailbox("INBOX").await?.id;
+        let before = acc.status(inbox).await?.highest_modseq;
+        let mut watcher = acc.watch();
+        let other = delivery.open_account(&id).await?;
+        let x = other
+            .append(
+                inbox,
+                sample_message("elsewhere", 1),
+                AppendOptions::default(),
+            )
+            .await?;
+        let hint = futures_lite::StreamExt::next(&mut watcher).await;
+        assert!(
+            matches!(hint, Some(Hint::Changed { mailbox, .. }) if mailbox == inbox),
+            "{hint:?}"
+        );
+        let ch = acc.changes_since(inbox, before).await?;
+        assert_eq!(ch.new_uids, UidSet::range(x.uid, x.uid));
+        Ok::<_, StoreError>(())
+    })
+    .expect("store operations");
+}

@@ -72,6 +72,10 @@ pub struct MaildirConfig {
     pub quota_messages: Option<u64>,
     /// How many expunged UIDs each folder remembers for QRESYNC.
     pub vanished_retention: usize,
+    /// While someone watches an account ([`Account::watch`]), look for changes made by other
+    /// programs (Dovecot, an MTA, `maildir-deliver`) this often and publish hints for them;
+    /// `None` publishes hints for this process's own changes only.
+    pub poll_interval: Option<std::time::Duration>,
 }
 
 impl Default for MaildirConfig {
@@ -89,6 +93,7 @@ impl Default for MaildirConfig {
             quota_bytes: None,
             quota_messages: None,
             vanished_retention: 100_000,
+            poll_interval: Some(std::time::Duration::from_secs(1)),
         }
     }
 }
@@ -113,6 +118,13 @@ impl MaildirConfig {
     pub const fn with_quota(mut self, bytes: Option<u64>, messages: Option<u64>) -> Self {
         self.quota_bytes = bytes;
         self.quota_messages = messages;
+        self
+    }
+
+    /// Builder: how often watched accounts look for outside changes.
+    #[must_use]
+    pub const fn with_poll_interval(mut self, every: Option<std::time::Duration>) -> Self {
+        self.poll_interval = every;
         self
     }
 }
@@ -193,6 +205,8 @@ impl MaildirStore {
             maildrop: MaildropLockTable::new(),
             folders: Mutex::default(),
             tree: Mutex::new(()),
+            poll_interval: cfg.poll_interval,
+            polling: std::sync::atomic::AtomicBool::new(false),
         });
         Ok(Arc::clone(
             self.inner
@@ -253,6 +267,8 @@ struct Shared {
     folders: Mutex<HashMap<MailboxId, FolderRef>>,
     /// Serialises create, rename and delete in this process.
     tree: Mutex<()>,
+    poll_interval: Option<std::time::Duration>,
+    polling: std::sync::atomic::AtomicBool,
 }
 
 /// The mailbox GUID from the uidlist header (the first line only: the file can be large).
@@ -476,6 +492,59 @@ fn selected(f: &Folder, uids: &UidSet) -> Vec<u32> {
     uids.ranges()
         .flat_map(|(a, b)| f.msgs.range(a.get()..=b.get()).map(|(u, _)| *u))
         .collect()
+}
+
+/// Starts (once) a thread that, while anyone watches the account, refreshes the folders this
+/// process has opened and publishes a hint when one moved on because of another program.
+/// It holds only a weak reference and stops when the watchers are gone.
+fn start_poller(shared: &Arc<Shared>) {
+    use std::sync::atomic::Ordering;
+    let Some(every) = shared.poll_interval else {
+        return;
+    };
+    if shared.polling.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let weak = Arc::downgrade(shared);
+    let spawned = std::thread::Builder::new()
+        .name("maildir-poll".to_owned())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(every);
+                let Some(shared) = weak.upgrade() else {
+                    return;
+                };
+                if !shared.notifier.has_watchers() {
+                    shared.polling.store(false, Ordering::Release);
+                    // A watcher that arrived between the check and the store saw `polling`
+                    // still true and started nobody: take the job back.
+                    if shared.notifier.has_watchers()
+                        && !shared.polling.swap(true, Ordering::AcqRel)
+                    {
+                        continue;
+                    }
+                    return;
+                }
+                let folders: Vec<(MailboxId, FolderRef)> = shared
+                    .folders
+                    .lock()
+                    .iter()
+                    .map(|(id, f)| (*id, Arc::clone(f)))
+                    .collect();
+                for (id, f) in folders {
+                    let mut f = f.lock();
+                    let before = f.highest;
+                    if f.refresh().is_ok() && f.highest > before {
+                        let modseq = ModSeq::new(f.highest).unwrap_or(ModSeq::MIN);
+                        drop(f);
+                        shared.notifier.notify(id, modseq);
+                    }
+                }
+            }
+        });
+    if spawned.is_err() {
+        shared.polling.store(false, Ordering::Release);
+    }
 }
 
 /// Reads `range` of `file` in chunks, each on the blocking pool.
@@ -1163,7 +1232,9 @@ impl Account for MaildirAccount {
     }
 
     fn watch(&self) -> Watcher {
-        self.shared.notifier.watch()
+        let watcher = self.shared.notifier.watch();
+        start_poller(&self.shared);
+        watcher
     }
 
     fn pop3_maildrop(&self) -> impl Future<Output = Result<Maildrop>> + Send {
