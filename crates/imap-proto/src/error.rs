@@ -1,6 +1,9 @@
 //! Error types: parse errors, framing errors and refused constructor values.
 //!
-//! All three are small, `Copy` where they can be, and never carry nom types.
+//! All three are small, `Copy` where they can be, and never carry nom types. Each maps
+//! once to its wire answer (`to_response`).
+
+use crate::types::{ResponseCode, StatusKind, StatusResponse, Tag, Text};
 
 /// Why a message could not be parsed, and where.
 ///
@@ -49,6 +52,9 @@ pub enum ParseErrorKind {
     /// Nesting (parentheses, BODYSTRUCTURE, THREAD, SEARCH) went deeper than the configured limit.
     #[error("nesting too deep")]
     TooDeep,
+    /// A message held more list elements than the configured limit.
+    #[error("too many items")]
+    TooManyItems,
     /// Bytes were left after the message's final CRLF.
     #[error("trailing bytes after the message")]
     Trailing,
@@ -117,4 +123,77 @@ pub enum FramingError {
         /// The limit in force.
         limit: usize,
     },
+}
+
+fn text(message: String) -> Text {
+    // Display output of these errors never holds CR, LF or NUL.
+    Text::new(bytes::Bytes::from(message)).unwrap_or_default()
+}
+
+impl ParseError {
+    /// The answer a server gives to a command that did not parse:
+    /// `<tag> BAD <reason>`, untagged when the tag could not be recovered
+    /// (see [`parse::tag_of`](crate::parse::tag_of)).
+    pub fn to_response(&self, tag: Option<Tag>) -> StatusResponse {
+        StatusResponse {
+            tag,
+            kind: StatusKind::Bad,
+            code: None,
+            text: text(self.to_string()),
+        }
+    }
+}
+
+impl FramingError {
+    /// The answer a server gives to a refused message: `NO [TOOBIG]` for a literal or
+    /// message over its limit (RFC 7889, RFC 4469), `BAD` for an over-long line or too
+    /// many literals.
+    pub fn to_response(&self, tag: Option<Tag>) -> StatusResponse {
+        let (kind, code) = match self {
+            Self::LiteralTooLarge { .. } | Self::MessageTooLarge { .. } => {
+                (StatusKind::No, Some(ResponseCode::TooBig))
+            }
+            Self::LineTooLong { .. } | Self::TooManyLiterals { .. } => (StatusKind::Bad, None),
+        };
+        StatusResponse {
+            tag,
+            kind,
+            code,
+            text: text(self.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::Encoder;
+    use crate::types::Response;
+
+    #[test]
+    fn errors_map_to_wire_answers() {
+        let tag = Tag::try_from("a1").ok();
+        let parse = ParseError::new(ParseErrorKind::Expected("SP"), 7).to_response(tag.clone());
+        let wire = Encoder::default()
+            .response(&Response::Status(parse))
+            .to_bytes();
+        assert_eq!(&wire[..], b"a1 BAD expected SP at byte 7\r\n");
+        let framing = FramingError::LiteralTooLarge {
+            announced: 10,
+            limit: 5,
+        }
+        .to_response(tag);
+        let wire = Encoder::default()
+            .response(&Response::Status(framing))
+            .to_bytes();
+        assert_eq!(
+            &wire[..],
+            b"a1 NO [TOOBIG] literal of 10 bytes exceeds the limit of 5\r\n"
+        );
+        let untagged = FramingError::LineTooLong { limit: 8 }.to_response(None);
+        let wire = Encoder::default()
+            .response(&Response::Status(untagged))
+            .to_bytes();
+        assert_eq!(&wire[..], b"* BAD line longer than 8 bytes\r\n");
+    }
 }

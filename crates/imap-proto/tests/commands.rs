@@ -253,6 +253,21 @@ fn search_nesting_is_bounded() {
 }
 
 #[test]
+fn item_count_is_bounded() {
+    let mut options = imap_proto::parse::ParseOptions::default();
+    options.max_items = 100;
+    let mut wire = b"a FETCH ".to_vec();
+    for _ in 0..200 {
+        wire.extend_from_slice(b"1,");
+    }
+    wire.extend_from_slice(b"1 FLAGS\r\n");
+    let error = imap_proto::parse::command(&bytes::Bytes::from(wire), &options).unwrap_err();
+    assert_eq!(error.kind, imap_proto::ParseErrorKind::TooManyItems);
+    let ok = bytes::Bytes::from_static(b"a FETCH 1,2,3 FLAGS\r\n");
+    assert!(imap_proto::parse::command(&ok, &options).is_ok());
+}
+
+#[test]
 fn invalid_commands_are_errors_with_offsets() {
     for (wire, offset) in [
         (&b"a FOO\r\n"[..], 2),

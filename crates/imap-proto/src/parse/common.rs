@@ -23,6 +23,7 @@ pub(crate) fn sequence_set(r: &mut Reader<'_>) -> PResult<SequenceSet> {
     }
     let mut items = Vec::new();
     loop {
+        r.count_item()?;
         let first = seq_number(r)?;
         if r.eat(b':') {
             items.push(SeqItem::Range(first, seq_number(r)?));
@@ -101,6 +102,7 @@ pub(crate) fn capabilities(r: &mut Reader<'_>) -> PResult<Vec<Capability>> {
     let mut out = vec![capability(r)?];
     while r.peek() == Some(b' ') && !r.at_crlf() {
         r.pos += 1;
+        r.count_item()?;
         out.push(capability(r)?);
     }
     Ok(out)

@@ -75,6 +75,11 @@ pub struct ParseOptions {
     /// skipped unknown values. Default 64: deeper MIME trees do not occur in real mail
     /// (imap-codec's 8 rejects some), and 64 frames stay far below any thread's stack.
     pub max_depth: u16,
+    /// Most list elements (parenthesised items, sequence-set items, search keys,
+    /// space-separated values) in one message. Memory is already linear in the message
+    /// size; this caps the work a hostile 64 KiB line of `1,1,1,...` can cause.
+    /// Default 100 000.
+    pub max_items: u32,
     /// Relaxations for real-world defects.
     pub lenience: Lenience,
 }
@@ -83,6 +88,7 @@ impl Default for ParseOptions {
     fn default() -> Self {
         Self {
             max_depth: 64,
+            max_items: 100_000,
             lenience: Lenience::default(),
         }
     }

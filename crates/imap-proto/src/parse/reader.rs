@@ -40,6 +40,7 @@ pub(crate) struct Reader<'a> {
     pub(crate) pos: usize,
     pub(crate) options: &'a ParseOptions,
     depth: u16,
+    items: u32,
     /// Set when a look-ahead ran into the end of the input: an error after that may
     /// only mean the message is not complete yet.
     hit_end: std::cell::Cell<bool>,
@@ -53,6 +54,7 @@ impl<'a> Reader<'a> {
             pos: 0,
             options,
             depth: 0,
+            items: 0,
             hit_end: std::cell::Cell::new(false),
         }
     }
@@ -107,6 +109,15 @@ impl<'a> Reader<'a> {
             return Err(self.error(ParseErrorKind::TooDeep));
         }
         self.depth += 1;
+        Ok(())
+    }
+
+    /// Counts one list element against [`ParseOptions::max_items`].
+    pub(crate) fn count_item(&mut self) -> PResult<()> {
+        self.items += 1;
+        if self.items > self.options.max_items {
+            return Err(self.error(ParseErrorKind::TooManyItems));
+        }
         Ok(())
     }
 
@@ -495,6 +506,7 @@ impl<'a> Reader<'a> {
             ));
         }
         loop {
+            self.count_item()?;
             out.push(item(self)?);
             if self.eat(b')') {
                 return Ok(out);
@@ -518,6 +530,7 @@ impl<'a> Reader<'a> {
         let mut out = vec![item(self)?];
         while self.peek() == Some(b' ') && !self.at_crlf() {
             self.pos += 1;
+            self.count_item()?;
             out.push(item(self)?);
         }
         Ok(out)

@@ -481,6 +481,7 @@ fn id_list(r: &mut Reader<'_>) -> PResult<(Vec<u32>, Option<u64>)> {
             r.byte(b')', ")")?;
             break;
         }
+        r.count_item()?;
         ids.push(r.nz_number()?.get());
     }
     Ok((ids, modseq))
@@ -510,6 +511,7 @@ fn esearch(r: &mut Reader<'_>) -> PResult<Data> {
     let mut items = Vec::new();
     while r.peek() == Some(b' ') && !r.at_crlf() {
         r.pos += 1;
+        r.count_item()?;
         let name = r.atom()?;
         r.sp()?;
         let is = |n: &str| name.eq_ignore_case(n);
@@ -555,6 +557,7 @@ fn thread_inner(r: &mut Reader<'_>) -> PResult<Thread> {
     r.byte(b'(', "(")?;
     let mut node = Thread::default();
     while r.peek().is_some_and(|b| b.is_ascii_digit()) {
+        r.count_item()?;
         node.messages.push(r.nz_number()?.get());
         if r.peek() == Some(b' ') {
             r.pos += 1;

@@ -11,6 +11,7 @@ pub(crate) fn search_keys(r: &mut Reader<'_>) -> PResult<Vec<SearchKey>> {
     let mut out = vec![search_key(r)?];
     while r.peek() == Some(b' ') && !r.at_crlf() {
         r.pos += 1;
+        r.count_item()?;
         out.push(search_key(r)?);
     }
     Ok(out)
