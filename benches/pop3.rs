@@ -5,7 +5,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pop3_proto::client::{self, Client};
 use pop3_proto::server::{self, MaildropEntry, Server};
@@ -78,6 +78,30 @@ fn client_retr(wire: &[u8], now: Instant) -> usize {
     octets
 }
 
+/// The same through [`Client::handle_input_owned`]: the driver's read buffers are handed over,
+/// so the body is never copied.
+fn client_retr_owned(wire: Vec<BytesMut>, now: Instant) -> usize {
+    let mut client = Client::new(now, client::Config::default());
+    client.handle_input(now, b"+OK ready\r\n");
+    let one = MessageNumber::new(1).expect("1");
+    client.retr(now, one).expect("retr");
+    while client.poll_transmit().is_some() {}
+    let mut octets = 0;
+    for piece in wire {
+        client.handle_input_owned(now, piece);
+        while let Some(event) = client.poll_event() {
+            if let client::Event::BodyChunk { data, .. } = event {
+                octets += data.len();
+            }
+        }
+    }
+    octets
+}
+
+fn read_buffers(wire: &[u8]) -> Vec<BytesMut> {
+    wire.chunks(CHUNK).map(BytesMut::from).collect()
+}
+
 fn retr(c: &mut Criterion, name: &str, size: usize) {
     let body = body(size);
     let wire = retr_wire(&body);
@@ -87,6 +111,14 @@ fn retr(c: &mut Criterion, name: &str, size: usize) {
     group.throughput(Throughput::Bytes(wire.len() as u64));
     group.bench_function("mailwire", |b| {
         b.iter(|| client_retr(black_box(&wire), now))
+    });
+    assert_eq!(client_retr_owned(read_buffers(&wire), now), body.len());
+    group.bench_function("mailwire-owned", |b| {
+        b.iter_batched(
+            || read_buffers(&wire),
+            |bufs| client_retr_owned(bufs, now),
+            criterion::BatchSize::LargeInput,
+        );
     });
     group.bench_function("memchr-baseline", |b| {
         b.iter(|| memchr_baseline(black_box(&wire)))

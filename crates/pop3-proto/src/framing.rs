@@ -13,7 +13,7 @@
 //!   lines (RFC 1939 §7, TOP), across any chunk boundary.
 
 use bytes::{Buf, Bytes, BytesMut};
-use memchr::{memchr, memchr_iter};
+use memchr::{memchr, memchr_iter, memmem, memrchr};
 
 /// One framed line, or the news that a line was too long and was thrown away.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,17 +127,19 @@ pub struct DotUnstuffer {
     at_line_start: bool,
     line_len: usize,
     max_line: usize,
+    dot_line: memmem::Finder<'static>,
 }
 
 impl DotUnstuffer {
     /// A reader positioned at the first line of the body; lines longer than `max_line` octets
     /// (line ending included) are an error.
     #[must_use]
-    pub const fn new(max_line: usize) -> Self {
+    pub fn new(max_line: usize) -> Self {
         Self {
             at_line_start: true,
             line_len: 0,
             max_line,
+            dot_line: memmem::Finder::new(b"\n.").into_owned(),
         }
     }
 
@@ -154,7 +156,7 @@ impl DotUnstuffer {
                     (None, _) | (Some(b'\r'), None) => return Ok(None),
                     (Some(b'\r'), Some(b'\n')) => {
                         buf.advance(3);
-                        *self = Self::new(self.max_line);
+                        self.line_len = 0;
                         return Ok(Some(Unstuffed::End));
                     }
                     // RFC 1939 §3: a line starting with the termination octet followed by
@@ -168,40 +170,48 @@ impl DotUnstuffer {
             }
             self.at_line_start = false;
         }
+        // The next line that starts with a dot (stuffed, or the terminator) ends this chunk;
+        // `\n` as the last octet ends it too, as the next line is then unknown.
+        let cut = match self.dot_line.find(buf) {
+            Some(i) => Some(i + 1),
+            None => (buf.last() == Some(&b'\n')).then_some(buf.len()),
+        };
+        let end = cut.unwrap_or(buf.len());
+        self.check_line_lengths(&buf[..end])?;
+        if end == 0 {
+            return Ok(None);
+        }
+        self.at_line_start = cut.is_some();
+        Ok(Some(Unstuffed::Data(buf.split_to(end).freeze())))
+    }
+
+    /// Tracks the current line's length across `span`, failing on a line over the limit. When
+    /// the whole span plus the carried line fits in the limit no line can exceed it, so only
+    /// the last line ending is looked up; otherwise every line is measured.
+    fn check_line_lengths(&mut self, span: &[u8]) -> Result<(), ContentLineTooLong> {
+        let too_long = ContentLineTooLong {
+            limit: self.max_line,
+        };
+        if self.line_len.saturating_add(span.len()) <= self.max_line {
+            self.line_len = match memrchr(b'\n', span) {
+                Some(lf) => span.len() - lf - 1,
+                None => self.line_len + span.len(),
+            };
+            return Ok(());
+        }
         let mut line_start = 0;
-        let mut cut = None;
-        for lf in memchr_iter(b'\n', buf) {
-            if lf + 1 - line_start + self.line_len > self.max_line {
-                return Err(ContentLineTooLong {
-                    limit: self.max_line,
-                });
+        for lf in memchr_iter(b'\n', span) {
+            if self.line_len + (lf + 1 - line_start) > self.max_line {
+                return Err(too_long);
             }
             self.line_len = 0;
             line_start = lf + 1;
-            if buf.get(lf + 1).is_none_or(|&b| b == b'.') {
-                cut = Some(lf + 1);
-                break;
-            }
         }
-        let chunk = match cut {
-            Some(at) => {
-                self.at_line_start = true;
-                buf.split_to(at)
-            }
-            None => {
-                self.line_len += buf.len() - line_start;
-                if self.line_len > self.max_line {
-                    return Err(ContentLineTooLong {
-                        limit: self.max_line,
-                    });
-                }
-                buf.split()
-            }
-        };
-        if chunk.is_empty() {
-            return Ok(None);
+        self.line_len += span.len() - line_start;
+        if self.line_len > self.max_line {
+            return Err(too_long);
         }
-        Ok(Some(Unstuffed::Data(chunk.freeze())))
+        Ok(())
     }
 }
 
@@ -257,8 +267,9 @@ impl DotStuffer {
                 start = lf;
             }
             if chunk.get(lf + 1) == Some(&b'.') {
-                out(chunk.slice(start..=lf));
-                out(DOT);
+                // Send through the dot, then start the next slice at that same dot: the dot
+                // goes out twice without copying anything.
+                out(chunk.slice(start..lf + 2));
                 start = lf + 1;
             }
         }

@@ -384,18 +384,38 @@ impl Client {
 
     /// Bytes from the server.
     pub fn handle_input(&mut self, now: Instant, data: &[u8]) {
+        if self.accepts_input(now, data.len()) {
+            self.rx.extend_from_slice(data);
+            self.process();
+        }
+    }
+
+    /// Bytes from the server in a buffer the session may keep: the same as
+    /// [`Self::handle_input`] without copying when nothing is buffered (a driver that reads
+    /// into a `BytesMut` and hands over `split()` moves bodies through with no copy at all).
+    pub fn handle_input_owned(&mut self, now: Instant, data: BytesMut) {
+        if self.accepts_input(now, data.len()) {
+            if self.rx.is_empty() {
+                self.rx = data;
+            } else {
+                self.rx.unsplit(data);
+            }
+            self.process();
+        }
+    }
+
+    fn accepts_input(&mut self, now: Instant, len: usize) -> bool {
         self.tick(now);
-        if self.is_closed() || data.is_empty() {
-            return;
+        if self.is_closed() || len == 0 {
+            return false;
         }
         self.last_rx = self.now;
         if self.state == State::TlsHandshake {
             self.events
-                .push_back(Event::PlaintextDiscarded { octets: data.len() });
-            return;
+                .push_back(Event::PlaintextDiscarded { octets: len });
+            return false;
         }
-        self.rx.extend_from_slice(data);
-        self.process();
+        true
     }
 
     /// The clock moved; ends the session if an answer is overdue.

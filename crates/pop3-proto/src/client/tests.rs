@@ -442,3 +442,21 @@ fn values_with_line_breaks_are_refused() {
     ));
     assert_eq!(h.sent(), "");
 }
+
+#[test]
+fn owned_input_is_the_same_as_borrowed_input() {
+    let wire: &[u8] = b"+OK\r\n+OK 9 octets\r\n..a\r\nb\r\n.\r\n";
+    let mut borrowed = Harness::new(Config::default());
+    borrowed.client.retr(borrowed.now, msg(1)).expect("retr");
+    let mut owned = Harness::new(Config::default());
+    owned.client.retr(owned.now, msg(1)).expect("retr");
+    for piece in wire.chunks(4) {
+        borrowed.server(std::str::from_utf8(piece).expect("ASCII"));
+        owned
+            .client
+            .handle_input_owned(owned.now, BytesMut::from(piece));
+    }
+    let events = owned.events();
+    assert_eq!(events, borrowed.events());
+    assert!(events.contains(&Event::MultiLineEnd { id: RequestId(1) }));
+}
