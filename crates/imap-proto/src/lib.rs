@@ -71,5 +71,10 @@ pub mod parse;
 pub mod testing;
 pub mod types;
 
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use error::{FramingError, ParseError, ParseErrorKind, ValidationError};
 pub use types::{Command, CommandBody, Response};
