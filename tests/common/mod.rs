@@ -26,21 +26,26 @@ pub fn require_peer(name: &str, port: u16) -> bool {
     let msg = format!(
         "{name} is not listening on 127.0.0.1:{port}; start it with `scripts/peers.sh start`"
     );
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg} (mandatory in CI)");
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{msg} (mandatory in CI)"
+    );
     eprintln!("SKIPPED: {msg}");
     false
 }
 
 /// Returns true when `program` is on PATH; same CI rule as [`require_peer`].
 pub fn require_program(program: &str) -> bool {
-    let found = std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
-    });
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()));
     if found {
         return true;
     }
     let msg = format!("{program} is not installed (scripts/peers.sh install)");
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg} (mandatory in CI)");
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{msg} (mandatory in CI)"
+    );
     eprintln!("SKIPPED: {msg}");
     false
 }
@@ -49,9 +54,16 @@ pub fn require_program(program: &str) -> bool {
 pub fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     // target/<profile>/deps/<test>-<hash> -> target/<profile>/examples/<name>
-    let profile_dir = exe.parent().and_then(Path::parent).expect("target profile directory");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target profile directory");
     let path = profile_dir.join("examples").join(name);
-    assert!(path.is_file(), "example {name} not built at {}", path.display());
+    assert!(
+        path.is_file(),
+        "example {name} not built at {}",
+        path.display()
+    );
     path
 }
 
@@ -96,7 +108,11 @@ pub fn spawn_example(name: &str, args: &[&str]) -> Running {
 
 /// Runs `python3 -c script` and returns its stdout, failing the test with stderr on error.
 pub fn python(script: &str) -> String {
-    let out = Command::new("python3").arg("-c").arg(script).output().expect("run python3");
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .expect("run python3");
     assert!(
         out.status.success(),
         "python failed: {}\n{}",
