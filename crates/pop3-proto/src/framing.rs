@@ -143,6 +143,12 @@ impl DotUnstuffer {
         }
     }
 
+    /// Positions the reader at the first line of a new body (after an error, or to reuse it).
+    pub fn reset(&mut self) {
+        self.at_line_start = true;
+        self.line_len = 0;
+    }
+
     /// Takes the next piece of the body from the front of `buf`: `Ok(None)` when more bytes are
     /// needed, else content (split from `buf`, no copy) or the end. Call until `None` or `End`.
     ///

@@ -248,7 +248,7 @@ enum Lines {
 #[derive(Debug)]
 enum Reading {
     Status,
-    Body(DotUnstuffer),
+    Body,
     Lines(Lines),
 }
 
@@ -259,6 +259,7 @@ pub struct Client {
     state: State,
     reading: Reading,
     reader: LineReader,
+    unstuffer: DotUnstuffer,
     rx: BytesMut,
     out: Output,
     events: VecDeque<Event>,
@@ -285,6 +286,7 @@ impl Client {
     pub fn new(now: Instant, config: Config) -> Self {
         Self {
             reader: LineReader::new(config.max_reply_line),
+            unstuffer: DotUnstuffer::new(config.max_content_line),
             tls_active: config.tls_active,
             config,
             state: State::Greeting,
@@ -865,7 +867,7 @@ impl Client {
             State::Greeting | State::Authorization | State::Transaction
         ) {
             let progressed = match &mut self.reading {
-                Reading::Body(unstuffer) => match unstuffer.decode(&mut self.rx) {
+                Reading::Body => match self.unstuffer.decode(&mut self.rx) {
                     Ok(None) => false,
                     Ok(Some(Unstuffed::Data(data))) => {
                         let id = self.head_id();
@@ -982,7 +984,8 @@ impl Client {
         if ok && command.is_multi_line() {
             self.reading = match command {
                 Command::Retr { .. } | Command::Top { .. } => {
-                    Reading::Body(DotUnstuffer::new(self.config.max_content_line))
+                    self.unstuffer.reset();
+                    Reading::Body
                 }
                 Command::List { .. } => Reading::Lines(Lines::Scan),
                 Command::Uidl { .. } => Reading::Lines(Lines::UniqueId),
