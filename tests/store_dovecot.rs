@@ -307,6 +307,19 @@ fn dovecot_reads_what_maildir_deliver_wrote() {
     );
     assert_eq!(c.iter().map(|x| x.1).collect::<Vec<_>>(), vec![1, 2]);
 
+    // A copy made by our backend (hard link, EMAILID in the uidlist's G field).
+    runtime().block_on(async {
+        let store = MaildirStore::single(&maildir, MaildirConfig::default());
+        let acc = store
+            .open_account(&AccountId::new("local"))
+            .await
+            .expect("open");
+        let inbox = acc.mailbox("INBOX").await.expect("inbox").id;
+        let dest = acc.mailbox("Archiv/Entwürfe").await.expect("folder").id;
+        let map = acc.copy(inbox, &UidSet::all(), dest).await.expect("copy");
+        assert_eq!(map.pairs.len(), 3);
+    });
+
     let out = dc.imap(
         b"l LIST \"\" \"*\"\r\n\
           a SELECT INBOX\r\n\
@@ -367,7 +380,10 @@ fn dovecot_reads_what_maildir_deliver_wrote() {
         "{text}"
     );
     let got = parse_fetches(&out);
-    assert_eq!(got.iter().map(|f| f.uid).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(
+        got.iter().map(|f| f.uid).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5]
+    );
     for (f, want) in got.iter().zip(&folder) {
         assert_eq!(&f.body, want);
         let flags: Vec<String> = f
@@ -381,6 +397,33 @@ fn dovecot_reads_what_maildir_deliver_wrote() {
             sorted(vec!["$Forwarded".into(), "\\Answered".into()])
         );
     }
+    for (f, want) in got[2..]
+        .iter()
+        .zip(inbox_plain.iter().chain(&inbox_flagged))
+    {
+        assert_eq!(&f.body, want, "UID {}: the copies", f.uid);
+    }
+    let copied: Vec<String> = got[4]
+        .flags
+        .iter()
+        .filter(|f| *f != "\\Recent")
+        .cloned()
+        .collect();
+    assert_eq!(
+        sorted(copied),
+        sorted(vec![
+            "$Junk".into(),
+            "Work".into(),
+            "\\Flagged".into(),
+            "\\Seen".into()
+        ]),
+        "keywords are remapped to the destination's letters"
+    );
+    let log = fs::read_to_string(dc.base.join("dovecot.log")).unwrap_or_default();
+    assert!(
+        !log.contains("Error") && !log.contains("orrupt") && !log.contains("roken"),
+        "Dovecot complained about our Maildir:\n{log}"
+    );
 }
 
 #[test]

@@ -734,6 +734,12 @@ impl Kit {
             .await
             .expect("read");
         check_eq!(self, b1, b2, "copy keeps the bytes");
+        check_eq!(
+            self,
+            dst_meta[0].email_id,
+            src_meta[0].email_id,
+            "copy keeps the EMAILID"
+        );
 
         let before = a.status(src).await.expect("status").highest_modseq;
         let moved = a

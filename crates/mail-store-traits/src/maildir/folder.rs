@@ -149,6 +149,16 @@ impl Msg {
             })
     }
 
+    /// The content identity: Dovecot's `G` field when the uidlist has one (we write it on
+    /// copies and moves), else the unique part of the original file name.
+    pub(crate) fn email_id(&self) -> &str {
+        self.fields
+            .split(' ')
+            .find_map(|f| f.strip_prefix('G'))
+            .filter(|g| !g.is_empty())
+            .unwrap_or_else(|| self.base.split(',').next().unwrap_or(&self.base))
+    }
+
     fn file_name(&self) -> String {
         match &self.info {
             Some(info) => format!("{}:2,{info}", self.base),
@@ -1022,7 +1032,7 @@ impl Folder {
             .ok_or_else(|| StoreError::new(ErrorKind::Permanent, "UID space exhausted"))?;
         self.append_uidlist(&[UidEntry {
             uid,
-            fields: String::new(),
+            fields: m.fields.clone(),
             name: m.file_name(),
         }])?;
         let modseq = self.bump();
@@ -1113,7 +1123,7 @@ impl Folder {
             base,
             in_new: false,
             info: Some(info),
-            fields: String::new(),
+            fields: format!("G{}", src.email_id()),
             modseq: 0,
             created: 0,
             ..src.clone()

@@ -20,11 +20,16 @@
 //!   Dovecot writes them, are served with CRLF.
 //! - All file I/O runs on the `blocking` crate's thread pool: no executor thread ever blocks.
 //!
+//! - The EMAILID of a message is the unique part of its first file name; copies and moves
+//!   carry it in the uidlist's `G` field, as Dovecot does for message GUIDs.
+//! - Change hints ([`Account::watch`]) come at once for changes made through this process and,
+//!   while someone watches, within [`MaildirConfig::poll_interval`] for changes made by other
+//!   programs; `changes_since` sees everything either way.
+//!
 //! Not kept on disk in a Dovecot format: subscriptions and special-use attributes (Dovecot
 //! keeps these in its configuration and its own `subscriptions` file); they go to
-//! `mailwire-unsubscribed` and `mailwire-special-use` in the Maildir root. Change hints
-//! ([`Account::watch`]) cover changes made through this process only; `changes_since` sees
-//! everything.
+//! `mailwire-unsubscribed` and `mailwire-special-use` in the Maildir root. Keywords beyond 26
+//! per folder are refused (Dovecot keeps extra ones only in its index).
 
 mod dotlock;
 mod folder;
@@ -475,7 +480,7 @@ fn meta(f: &Folder, uid: u32, m: &Msg) -> Option<MessageMeta> {
         pop3_uidl: m
             .stored_uidl()
             .map_or_else(|| default_pop3_uidl(uid, v), str::to_owned),
-        email_id: EmailId::new(m.base.split(',').next().unwrap_or(&m.base)),
+        email_id: EmailId::new(m.email_id()),
     })
 }
 
