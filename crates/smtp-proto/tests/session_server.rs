@@ -780,3 +780,40 @@ fn unknown_commands_and_parameters_can_be_delegated() {
     );
     assert_eq!(seen.events[0], "command XCLIENT");
 }
+
+#[test]
+fn eof_in_the_middle_of_data_ends_without_a_message() {
+    let (mut s, now) = server();
+    ehlo(&mut s, now);
+    let mut seen = Seen::default();
+    feed(
+        &mut s,
+        now,
+        b"MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\nhalf a mess",
+        &Policy::default(),
+        &mut seen,
+    );
+    s.handle_eof(now);
+    answer_all(&mut s, now, &Policy::default(), &mut seen);
+    assert!(seen.messages.is_empty());
+    assert_eq!(seen.events.last().unwrap(), "closed PeerClosed");
+    assert!(drain_out(&mut s).is_empty());
+    s.handle_input(now, b"NOOP\r\n");
+    s.handle_timeout(now + secs(10_000));
+    assert!(s.poll_event().is_none() && s.poll_transmit().is_none());
+}
+
+#[test]
+fn time_going_backwards_is_clamped() {
+    let (mut s, now) = server();
+    drain_out(&mut s);
+    let later = now + secs(100);
+    s.handle_input(later, b"NOOP\r\n");
+    drain_out(&mut s);
+    assert_eq!(s.poll_timeout(), Some(later + secs(300)));
+    // An earlier instant neither moves the deadline back nor fires it.
+    s.handle_input(now, b"");
+    s.handle_timeout(now + secs(350));
+    assert!(!s.is_closed());
+    assert_eq!(s.poll_timeout(), Some(later + secs(300)));
+}
