@@ -817,3 +817,25 @@ fn time_going_backwards_is_clamped() {
     assert!(!s.is_closed());
     assert_eq!(s.poll_timeout(), Some(later + secs(300)));
 }
+
+#[test]
+fn undrained_content_events_stop_reading() {
+    let (mut s, now) = server();
+    ehlo(&mut s, now);
+    let mut seen = Seen::default();
+    feed(
+        &mut s,
+        now,
+        b"MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n",
+        &Policy::default(),
+        &mut seen,
+    );
+    let mut fed = 0;
+    while s.wants_input() && fed < 10_000 {
+        s.handle_input(now, b"line\r\n");
+        fed += 1;
+    }
+    assert!(!s.wants_input(), "the event queue is bounded");
+    while s.poll_event().is_some() {}
+    assert!(s.wants_input());
+}

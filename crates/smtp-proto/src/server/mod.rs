@@ -37,6 +37,10 @@ use crate::types::{AuthMechanism, Body, Capability, ForwardPath, Host, Reply};
 
 use self::reply as canned;
 
+/// Events waiting to be taken above which [`Server::wants_input`] turns false, so message
+/// content does not pile up in the event queue of an application that does not drain it.
+const MAX_QUEUED_EVENTS: usize = 1024;
+
 /// What a queued request still needs.
 #[derive(Debug)]
 enum Status {
@@ -541,10 +545,13 @@ impl Server {
 
     /// True while the session can take more input. False when the receive buffer holds
     /// [`Config::max_receive_buffer`] octets not yet handled (because the application has not
-    /// answered yet), and after the end: stop reading from the socket until it turns true.
+    /// answered yet), when many events wait in [`Server::poll_event`] (message content not yet
+    /// taken), and after the end: stop reading from the socket until it turns true.
     #[must_use]
     pub fn wants_input(&self) -> bool {
-        !self.is_closed() && self.rbuf.len() < self.config.max_receive_buffer
+        !self.is_closed()
+            && self.rbuf.len() < self.config.max_receive_buffer
+            && self.events.len() < MAX_QUEUED_EVENTS
     }
 
     /// True when the connection is protected by TLS.
