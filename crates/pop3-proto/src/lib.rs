@@ -75,6 +75,28 @@
 //! becomes a `-ERR`, an event or a `Closed` event. `Err(ApiMisuse)` only means the caller broke
 //! the contract. `now` must not go backwards (the sessions clamp it).
 //!
+//! Over tokio (the `mailwire` package holds a complete driver), a client loop looks like this:
+//!
+//! ```text
+//! let mut buf = BytesMut::with_capacity(64 * 1024);
+//! loop {
+//!     while let Some(bytes) = client.poll_transmit() { stream.write_all(&bytes).await?; }
+//!     while let Some(event) = client.poll_event() { /* bodies, replies, TlsUpgradeReady... */ }
+//!     if client.is_closed() { break; }
+//!     let deadline = client.poll_timeout();
+//!     tokio::select! {
+//!         read = stream.read_buf(&mut buf), if client.wants_input() => match read? {
+//!             0 => client.handle_eof(Instant::now()),
+//!             _ => client.handle_input_owned(Instant::now(), buf.split()),
+//!         },
+//!         () = sleep_until_opt(deadline) => client.handle_timeout(Instant::now()),
+//!     }
+//! }
+//! ```
+//!
+//! `handle_input_owned` hands the read buffer over, so message bodies reach the
+//! `BodyChunk` events without being copied.
+//!
 //! # Extensions
 //!
 //! | RFC | what |

@@ -440,7 +440,7 @@ impl Reply {
     }
 
     /// The APOP timestamp of a greeting (RFC 1939 §7): the first `<...>` in the text, brackets
-    /// included, when it looks like a msg-id (contains `@`... or at least is non-empty).
+    /// included, when it is non-empty and has no space or `<` inside.
     #[must_use]
     pub fn apop_timestamp(&self) -> Option<&str> {
         let start = self.text.find('<')?;

@@ -263,6 +263,9 @@ pub enum Error {
     /// the client never takes a truncated message as complete.
     #[error("message body failed after it had started")]
     BodyFailed,
+    /// The session was started with [`Server::refuse`].
+    #[error("the connection was refused")]
+    Refused,
     /// The application could not commit the deletes.
     #[error("the update failed")]
     UpdateFailed,
@@ -352,6 +355,22 @@ impl Server {
             None => server.config.greeting.clone(),
         };
         server.reply(&Reply::ok(greeting));
+        server
+    }
+
+    /// A session that refuses the connection: the greeting is `-ERR [code] text` and the session
+    /// is closed at once ([`Error::Refused`]), for example `[SYS/TEMP]` when overloaded or
+    /// `[IN-USE]` (RFC 2449 §8, RFC 3206).
+    #[must_use]
+    pub fn refuse(now: Instant, config: Config, code: Option<ResponseCode>, text: &str) -> Self {
+        let mut server = Self::new(now, config);
+        server.out.poll();
+        server.reply(&Reply {
+            status: types::Status::Err,
+            code,
+            text: text.to_owned(),
+        });
+        server.close(Some(Error::Refused));
         server
     }
 

@@ -692,3 +692,25 @@ fn receive_buffer_is_bounded_while_waiting() {
         error: Some(Error::ReceiveBufferFull)
     }));
 }
+
+#[test]
+fn refused_connection_greets_with_err_and_closes() {
+    let mut s = Server::refuse(
+        start(),
+        Config::default(),
+        Some(ResponseCode::SysTemp),
+        "too busy",
+    );
+    assert_eq!(
+        &s.poll_transmit().expect("greeting")[..],
+        b"-ERR [SYS/TEMP] too busy\r\n"
+    );
+    assert_eq!(s.poll_transmit(), None);
+    assert!(s.is_closed());
+    assert_eq!(
+        s.poll_event(),
+        Some(Event::Closed {
+            error: Some(Error::Refused)
+        })
+    );
+}
