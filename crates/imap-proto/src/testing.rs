@@ -125,13 +125,9 @@ pub fn flag() -> impl Strategy<Value = Flag> {
 }
 
 fn mailbox_attribute() -> impl Strategy<Value = MailboxAttribute> {
+    let known: Vec<MailboxAttribute> = ATTRIBUTES.iter().map(|(_, a)| a.clone()).collect();
     prop_oneof![
-        Just(MailboxAttribute::NoInferiors),
-        Just(MailboxAttribute::NoSelect),
-        Just(MailboxAttribute::HasChildren),
-        Just(MailboxAttribute::Sent),
-        Just(MailboxAttribute::Trash),
-        Just(MailboxAttribute::Important),
+        proptest::sample::select(known),
         prefixed_atom("X-").prop_map(MailboxAttribute::Other),
     ]
 }
@@ -151,13 +147,15 @@ pub fn date_time() -> impl Strategy<Value = DateTime> {
 
 /// Any capability.
 pub fn capability() -> impl Strategy<Value = Capability> {
+    let known: Vec<Capability> = SIMPLE
+        .iter()
+        .chain(MORE_SIMPLE.iter())
+        .map(|(_, c)| c.clone())
+        .collect();
     prop_oneof![
-        Just(Capability::Imap4Rev1),
-        Just(Capability::Imap4Rev2),
-        Just(Capability::LiteralPlus),
-        Just(Capability::CondStore),
-        Just(Capability::Utf8Accept),
-        Just(Capability::AppendLimit(None)),
+        proptest::sample::select(known),
+        prefixed_atom("D").prop_map(Capability::Compress),
+        prefixed_atom("S").prop_map(Capability::QuotaRes),
         any::<u64>().prop_map(|n| Capability::AppendLimit(Some(n))),
         prefixed_atom("M").prop_map(Capability::Auth),
         prefixed_atom("R").prop_map(Capability::Thread),
@@ -241,15 +239,52 @@ pub fn fetch_attribute() -> impl Strategy<Value = FetchAttribute> {
 
 /// Any SEARCH key, nested at most three levels.
 pub fn search_key() -> impl Strategy<Value = SearchKey> {
+    let flags = proptest::sample::select(vec![
+        SearchKey::All,
+        SearchKey::Answered,
+        SearchKey::Deleted,
+        SearchKey::Draft,
+        SearchKey::Flagged,
+        SearchKey::New,
+        SearchKey::Old,
+        SearchKey::Recent,
+        SearchKey::Seen,
+        SearchKey::Unanswered,
+        SearchKey::Undeleted,
+        SearchKey::Undraft,
+        SearchKey::Unflagged,
+        SearchKey::Unseen,
+        SearchKey::SaveDateSupported,
+    ]);
+    let strings = (0usize..8, astring()).prop_map(|(kind, value)| match kind {
+        0 => SearchKey::Bcc(value),
+        1 => SearchKey::Body(value),
+        2 => SearchKey::Cc(value),
+        3 => SearchKey::From(value),
+        4 => SearchKey::Subject(value),
+        5 => SearchKey::Text(value),
+        6 => SearchKey::To(value),
+        _ => SearchKey::Bcc(value),
+    });
+    let dates = (0usize..10, date()).prop_map(|(kind, d)| match kind {
+        0 => SearchKey::Before(d),
+        1 => SearchKey::On(d),
+        2 => SearchKey::Since(d),
+        3 => SearchKey::SentBefore(d),
+        4 => SearchKey::SentOn(d),
+        5 => SearchKey::SentSince(d),
+        6 => SearchKey::SavedBefore(d),
+        7 => SearchKey::SavedOn(d),
+        _ => SearchKey::SavedSince(d),
+    });
     let leaf = prop_oneof![
-        Just(SearchKey::All),
-        Just(SearchKey::Answered),
-        Just(SearchKey::Unseen),
-        Just(SearchKey::New),
-        Just(SearchKey::SaveDateSupported),
-        astring().prop_map(SearchKey::From),
-        astring().prop_map(SearchKey::Subject),
-        astring().prop_map(SearchKey::Body),
+        flags,
+        strings,
+        dates,
+        prefixed_atom("$").prop_map(SearchKey::Unkeyword),
+        any::<u64>().prop_map(SearchKey::Smaller),
+        (1u32..).prop_map(SearchKey::Older),
+        objectid().prop_map(SearchKey::ThreadId),
         (astring(), astring()).prop_map(|(f, v)| SearchKey::Header(f, v)),
         prefixed_atom("$").prop_map(SearchKey::Keyword),
         date().prop_map(SearchKey::Since),
@@ -561,12 +596,14 @@ pub fn command() -> impl Strategy<Value = Command> {
 
 /// Any response code.
 pub fn response_code() -> impl Strategy<Value = ResponseCode> {
+    let plain: Vec<ResponseCode> = PLAIN_CODES.iter().map(|(_, c)| c.clone()).collect();
     prop_oneof![
-        Just(ResponseCode::Alert),
-        Just(ResponseCode::ReadOnly),
-        Just(ResponseCode::TryCreate),
-        Just(ResponseCode::NoModSeq),
+        proptest::sample::select(plain),
         Just(ResponseCode::MetadataTooMany),
+        Just(ResponseCode::MetadataNoPrivate),
+        any::<u64>().prop_map(ResponseCode::MetadataMaxSize),
+        nz().prop_map(|n| ResponseCode::Unseen(n.get())),
+        "[!-\\\\^-~]{1,12}".prop_map(|s| ResponseCode::Referral(Bytes::from(s))),
         vec(
             "[ -~]{0,10}".prop_map(|s| Quoted::new(Bytes::from(s)).expect("quoted")),
             0..3

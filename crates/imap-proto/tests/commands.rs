@@ -365,6 +365,17 @@ fn capability_aware_literals() {
         Encoder::new(caps).command(&big_append).sync_points().len(),
         1
     );
+    // NUL in an APPEND message becomes a literal8 when the peer has BINARY.
+    let mut nul = big_append.clone();
+    if let CommandBody::Append { messages, .. } = &mut nul.body {
+        messages[0].data = bytes::Bytes::from_static(b"a\0b");
+    }
+    let caps = PeerCapabilities::from_capabilities(&[Capability::Binary], false);
+    assert_eq!(
+        &Encoder::new(caps).command(&nul).to_bytes()[..],
+        b"A1 APPEND INBOX ~{3}\r\na\0b\r\n"
+    );
+    assert_eq!(caps.name_encoding(), NameEncoding::ModifiedUtf7);
     // A mailbox that needs quoting, and one that needs a literal without UTF-8.
     let select = command("A1 SELECT \"Entw\u{fc}rfe\"\r\n".as_bytes());
     assert_eq!(

@@ -169,7 +169,9 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
                     w.literal(&message.data, true);
                     w.byte(b')');
                 } else {
-                    w.literal(&message.data, message.binary);
+                    let binary = message.binary
+                        || (w.peer().binary && memchr::memchr(0, &message.data).is_some());
+                    w.literal(&message.data, binary);
                 }
             }
         }

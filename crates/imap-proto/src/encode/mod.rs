@@ -51,7 +51,8 @@ pub struct PeerCapabilities {
     pub literal_minus: bool,
     /// Quoted strings may carry UTF-8 (IMAP4rev2, or UTF8=ACCEPT enabled).
     pub utf8: bool,
-    /// literal8 may be used (BINARY, RFC 3516).
+    /// literal8 may be used (BINARY, RFC 3516): an APPEND message holding NUL is then
+    /// sent as `~{n}` even when its `binary` flag is off.
     pub binary: bool,
 }
 
@@ -65,6 +66,17 @@ impl PeerCapabilities {
             literal_minus: has(&Capability::LiteralMinus) || has(&Capability::Imap4Rev2),
             utf8: utf8_enabled || has(&Capability::Imap4Rev2),
             binary: has(&Capability::Binary) || has(&Capability::Imap4Rev2),
+        }
+    }
+
+    /// How mailbox names must be written to this peer: UTF-8 under IMAP4rev2 or
+    /// UTF8=ACCEPT, modified UTF-7 otherwise (use with
+    /// [`Mailbox::from_unicode`](crate::types::Mailbox::from_unicode)).
+    pub fn name_encoding(&self) -> crate::types::NameEncoding {
+        if self.utf8 {
+            crate::types::NameEncoding::Utf8
+        } else {
+            crate::types::NameEncoding::ModifiedUtf7
         }
     }
 }

@@ -26,6 +26,10 @@ impl<'a> Writer<'a> {
         }
     }
 
+    pub(crate) fn peer(&self) -> PeerCapabilities {
+        self.peer
+    }
+
     pub(crate) fn finish(self) -> Vec<usize> {
         self.sync_points
     }

@@ -98,7 +98,7 @@ pub enum Capability {
     Other(Atom),
 }
 
-const SIMPLE: [(&[u8], Capability); 35] = [
+pub(crate) const SIMPLE: [(&[u8], Capability); 35] = [
     (b"IMAP4REV1", Capability::Imap4Rev1),
     (b"IMAP4REV2", Capability::Imap4Rev2),
     (b"STARTTLS", Capability::StartTls),
@@ -136,7 +136,7 @@ const SIMPLE: [(&[u8], Capability); 35] = [
     (b"UNAUTHENTICATE", Capability::Unauthenticate),
 ];
 
-const MORE_SIMPLE: [(&[u8], Capability); 4] = [
+pub(crate) const MORE_SIMPLE: [(&[u8], Capability); 4] = [
     (b"MULTIAPPEND", Capability::MultiAppend),
     (b"CHILDREN", Capability::Children),
     (b"WITHIN", Capability::Within),

@@ -109,7 +109,7 @@ pub enum MailboxAttribute {
     Other(Atom),
 }
 
-const ATTRIBUTES: [(&[u8], MailboxAttribute); 17] = [
+pub(crate) const ATTRIBUTES: [(&[u8], MailboxAttribute); 17] = [
     (b"Noinferiors", MailboxAttribute::NoInferiors),
     (b"Noselect", MailboxAttribute::NoSelect),
     (b"Marked", MailboxAttribute::Marked),

@@ -41,7 +41,9 @@ pub use response::{Continuation, Data, Response, StatusKind, StatusResponse};
 pub use search::{ESearchItem, SearchKey, SearchReturn, SortCriterion, SortKey, Thread};
 pub use sequence::{SeqItem, SeqNumber, SequenceSet, Uid};
 
+pub(crate) use capability::{MORE_SIMPLE, SIMPLE};
 pub(crate) use code::PLAIN_CODES;
+pub(crate) use flag::ATTRIBUTES;
 pub(crate) use core::{is_astring_char, is_atom_char};
 pub(crate) use datetime::MONTHS;
 pub(crate) use mailbox_data::STATUS_NAMES;
