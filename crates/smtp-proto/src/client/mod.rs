@@ -524,7 +524,7 @@ impl Client {
             parameters: envelope.parameters,
         });
         self.expects.push_back(Expect::Mail);
-        let mut txn = Transaction {
+        let txn = Transaction {
             id,
             outcome: TransactionOutcome {
                 mail: None,
@@ -558,7 +558,6 @@ impl Client {
                 self.expects.push_back(Expect::Data);
             }
         }
-        txn.phase = Phase::Envelope;
         self.txn = Some(txn);
         self.waiting_since = now;
         Ok(id)
