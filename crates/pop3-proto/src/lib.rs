@@ -131,4 +131,9 @@ pub mod testing;
 pub mod types;
 
 pub use error::{ApiMisuse, ParseError, ParseErrorKind};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 pub use types::{Command, Reply, Response};
