@@ -839,3 +839,17 @@ fn undrained_content_events_stop_reading() {
     while s.poll_event().is_some() {}
     assert!(s.wants_input());
 }
+
+#[test]
+fn degenerate_limits_do_not_wedge_the_session() {
+    let now = t0();
+    let mut c = Config::default();
+    c.max_pipelined_commands = 0;
+    c.max_command_line = 0;
+    let mut s = Server::new(c, now);
+    drain_out(&mut s);
+    let mut seen = Seen::default();
+    let out = feed(&mut s, now, b"NOOP\r\n", &Policy::default(), &mut seen);
+    assert_eq!(out, "500 5.5.2 Line too long\r\n");
+    assert!(!s.is_closed());
+}

@@ -153,6 +153,11 @@ impl Server {
                 }
             }
         }
+        if self.rbuf.is_empty() {
+            return None;
+        }
+        // A line needs room for at least one byte and CRLF, whatever the configuration says.
+        let limit = limit.max(3);
         let window = self.rbuf.len().min(limit);
         match memchr::memchr(b'\n', &self.rbuf[..window]) {
             Some(p) => {
@@ -182,7 +187,7 @@ impl Server {
             return false;
         }
         let mut any = false;
-        while !self.barrier && self.queue.len() < self.config.max_pipelined_commands {
+        while !self.barrier && self.queue.len() < self.config.max_pipelined_commands.max(1) {
             let pending = match self.next_line(self.config.max_command_line) {
                 None => break,
                 Some(Line::Complete(line)) => {
