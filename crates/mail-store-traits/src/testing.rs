@@ -118,6 +118,7 @@ pub async fn run_conformance<S: Store>(store: &S, first: &AccountId, second: &Ac
     kit.quota(&a).await;
     kit.concurrent_sessions(store, first);
     kit.concurrent_moves(store, first);
+    kit.model_walk(&a, run).await;
     Report {
         checks: kit.checks.load(Ordering::Relaxed),
     }
@@ -1372,5 +1373,207 @@ impl Kit {
             tags.values().all(|&n| n == 1),
             "no message was duplicated by concurrent moves"
         );
+    }
+}
+
+/// A tiny deterministic generator (xorshift64), so a failing walk replays exactly.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+type Model = BTreeMap<MailboxId, BTreeMap<Uid, Flags>>;
+
+impl Kit {
+    /// A random walk of appends, flag changes, expunges, copies and moves over two
+    /// mailboxes, checked step by step against a model; and at the end, for many earlier
+    /// instants, that `changes_since` names every difference (the QRESYNC guarantee).
+    async fn model_walk<A: Account>(&self, a: &A, run: u64) {
+        let ids = [self.fresh(a, "ModelA").await, self.fresh(a, "ModelB").await];
+        let mut model: Model = ids.iter().map(|id| (*id, BTreeMap::new())).collect();
+        let mut max_uid: BTreeMap<MailboxId, Uid> = BTreeMap::new();
+        let mut history: Vec<(MailboxId, ModSeq, BTreeMap<Uid, Flags>)> = Vec::new();
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (run + 1));
+        let choices = [
+            Flags::new().with(SystemFlag::Seen),
+            Flags::new().with(SystemFlag::Deleted),
+            Flags::new().with_keyword(kw("$Label1")),
+            Flags::new()
+                .with(SystemFlag::Flagged)
+                .with_keyword(kw("$Label2")),
+        ];
+        for step in 0..160u64 {
+            let id = ids[usize::from(rng.below(2) == 1)];
+            let other = if id == ids[0] { ids[1] } else { ids[0] };
+            let live: Vec<Uid> = model[&id].keys().copied().collect();
+            let pick = |rng: &mut Rng| -> UidSet {
+                if live.is_empty() {
+                    return UidSet::new();
+                }
+                let i = rng.below(live.len() as u64) as usize;
+                let j = (i + rng.below(4) as usize).min(live.len() - 1);
+                UidSet::range(live[i], live[j])
+            };
+            match rng.below(10) {
+                0..=3 => {
+                    let x = a
+                        .append(
+                            id,
+                            sample_message(&format!("w{run}s{step}"), 1),
+                            AppendOptions::default(),
+                        )
+                        .await
+                        .expect("walk: append");
+                    if let Some(m) = max_uid.get(&id) {
+                        check!(self, x.uid > *m, "walk step {step}: UIDs strictly increase");
+                    }
+                    max_uid.insert(id, x.uid);
+                    model
+                        .get_mut(&id)
+                        .expect("model")
+                        .insert(x.uid, Flags::new());
+                }
+                4..=6 => {
+                    let set = pick(&mut rng);
+                    let op = [FlagOp::Add, FlagOp::Remove, FlagOp::Replace][rng.below(3) as usize];
+                    let f = &choices[rng.below(choices.len() as u64) as usize];
+                    let up = a
+                        .store_flags(id, &set, op, f, None)
+                        .await
+                        .expect("walk: store");
+                    let mb = model.get_mut(&id).expect("model");
+                    let mut want = Vec::new();
+                    for u in set.iter() {
+                        if let Some(old) = mb.get_mut(&u) {
+                            let new = old.apply(op, f);
+                            if new != *old {
+                                want.push(u);
+                                *old = new;
+                            }
+                        }
+                    }
+                    let got: Vec<Uid> = up.changed.iter().map(|c| c.uid).collect();
+                    check_eq!(
+                        self,
+                        got,
+                        want,
+                        "walk step {step}: the messages a store changes"
+                    );
+                }
+                7 => {
+                    let set = pick(&mut rng);
+                    let filter = if rng.below(2) == 0 {
+                        ExpungeFilter::Any
+                    } else {
+                        ExpungeFilter::Deleted
+                    };
+                    let out = a.expunge(id, &set, filter).await.expect("walk: expunge");
+                    let mb = model.get_mut(&id).expect("model");
+                    let want: UidSet = set
+                        .iter()
+                        .filter(|u| {
+                            mb.get(u).is_some_and(|f| {
+                                filter == ExpungeFilter::Any || f.contains(SystemFlag::Deleted)
+                            })
+                        })
+                        .collect();
+                    for u in want.iter() {
+                        mb.remove(&u);
+                    }
+                    check_eq!(
+                        self,
+                        out.uids,
+                        want,
+                        "walk step {step}: what an expunge removes"
+                    );
+                }
+                _ => {
+                    let set = pick(&mut rng);
+                    let moving = rng.below(2) == 0;
+                    let map = if moving {
+                        a.move_messages(id, &set, other)
+                            .await
+                            .expect("walk: move")
+                            .map
+                    } else {
+                        a.copy(id, &set, other).await.expect("walk: copy")
+                    };
+                    let want: Vec<Uid> =
+                        set.iter().filter(|u| model[&id].contains_key(u)).collect();
+                    check_eq!(
+                        self,
+                        map.pairs.iter().map(|p| p.0).collect::<Vec<_>>(),
+                        want,
+                        "walk step {step}: the UID map covers the set"
+                    );
+                    for (from, to) in &map.pairs {
+                        let flags = model[&id][from].clone();
+                        if let Some(m) = max_uid.get(&other) {
+                            check!(self, to > m, "walk step {step}: copied UIDs are new");
+                        }
+                        max_uid.insert(other, *to);
+                        model.get_mut(&other).expect("model").insert(*to, flags);
+                        if moving {
+                            model.get_mut(&id).expect("model").remove(from);
+                        }
+                    }
+                }
+            }
+            for mid in ids {
+                let meta = a
+                    .fetch_meta(mid, &UidSet::all())
+                    .await
+                    .expect("walk: fetch");
+                let got: BTreeMap<Uid, Flags> =
+                    meta.into_iter().map(|m| (m.uid, m.flags)).collect();
+                check_eq!(
+                    self,
+                    &got,
+                    &model[&mid],
+                    "walk step {step}: the mailbox matches the model"
+                );
+            }
+            if step % 8 == 0 {
+                let st = a.status(id).await.expect("walk: status");
+                history.push((id, st.highest_modseq, model[&id].clone()));
+            }
+        }
+        for (id, mark, then) in &history {
+            let ch = a.changes_since(*id, *mark).await.expect("walk: changes");
+            let named: BTreeSet<Uid> = ch.changed.iter().map(|c| c.uid).collect();
+            check!(
+                self,
+                ch.changed.iter().all(|c| c.modseq > *mark),
+                "every reported change is newer than the mark"
+            );
+            for (uid, flags) in &model[id] {
+                if then.get(uid) != Some(flags) {
+                    check!(
+                        self,
+                        named.contains(uid),
+                        "changes since {mark} name UID {uid}, whose flags differ or which is new"
+                    );
+                }
+            }
+            if let Vanished::Uids(v) = &ch.vanished {
+                for uid in then.keys().filter(|u| !model[id].contains_key(u)) {
+                    check!(
+                        self,
+                        v.contains(*uid),
+                        "changes since {mark} name the vanished UID {uid}"
+                    );
+                }
+            }
+        }
     }
 }
