@@ -750,7 +750,7 @@ impl Client {
     /// True while the session can take more input.
     #[must_use]
     pub fn wants_input(&self) -> bool {
-        self.mode != Mode::Closed && self.rbuf.len() < self.config.max_receive_buffer
+        self.mode != Mode::Closed && self.rbuf.len() < self.config.max_receive_buffer.max(1)
     }
 
     /// True when the session is ready for a new operation.

@@ -550,7 +550,7 @@ impl Server {
     #[must_use]
     pub fn wants_input(&self) -> bool {
         !self.is_closed()
-            && self.rbuf.len() < self.config.max_receive_buffer
+            && self.rbuf.len() < self.config.max_receive_buffer.max(1)
             && self.events.len() < MAX_QUEUED_EVENTS
     }
 
