@@ -843,6 +843,13 @@ impl Server {
                 return;
             };
             self.last_activity = self.now;
+            let bad_line = matches!(line, Line::TooLong)
+                || matches!(line, Line::Complete { bare_lf: true, .. } if !self.config.allow_bare_lf);
+            if bad_line && matches!(self.pending, Pending::SaslLine { .. }) {
+                // A broken continuation line ends the SASL exchange (RFC 5034 §4: -ERR).
+                self.pending = Pending::Idle;
+                self.reader.set_max_len(self.config.max_command_line);
+            }
             match line {
                 Line::TooLong => self.bad(Reply::err("line too long"), None),
                 Line::Complete { bare_lf: true, .. } if !self.config.allow_bare_lf => {

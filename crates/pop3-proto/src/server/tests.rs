@@ -714,3 +714,21 @@ fn refused_connection_greets_with_err_and_closes() {
         })
     );
 }
+
+#[test]
+fn a_broken_sasl_line_ends_the_exchange() {
+    let mut config = Config::default();
+    config.max_sasl_line = 16;
+    let mut h = Harness::new(config);
+    assert_eq!(h.send("AUTH PLAIN\r\n"), "+ \r\n");
+    let out = h.send(&format!("{}\r\nNOOP\r\n", "A".repeat(40)));
+    assert_eq!(
+        out,
+        "-ERR line too long\r\n-ERR NOOP not allowed in the AUTHORIZATION state\r\n"
+    );
+    assert_eq!(
+        h.send("AUTH PLAIN\r\nAAAA\n"),
+        "+ \r\n-ERR lines must end with CRLF\r\n"
+    );
+    assert_eq!(h.send("QUIT\r\n"), "+OK POP3 server signing off\r\n");
+}
