@@ -717,9 +717,7 @@ fn refused_connection_greets_with_err_and_closes() {
 
 #[test]
 fn a_broken_sasl_line_ends_the_exchange() {
-    let mut config = Config::default();
-    config.max_sasl_line = 16;
-    let mut h = Harness::new(config);
+    let mut h = Harness::new(Config { max_sasl_line: 16, ..Config::default() });
     assert_eq!(h.send("AUTH PLAIN\r\n"), "+ \r\n");
     let out = h.send(&format!("{}\r\nNOOP\r\n", "A".repeat(40)));
     assert_eq!(
