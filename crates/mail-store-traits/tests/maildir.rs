@@ -323,6 +323,12 @@ fn keeps_dovecot_uidlist_fields_and_serves_stored_uidls() {
             meta[1].pop3_uidl,
             default_pop3_uidl(meta[1].uid, st.uidvalidity)
         );
+        let ch = acc.changes_since(inbox.id, ModSeq::MIN).await?;
+        assert_eq!(
+            ch.vanished,
+            Vanished::TooOld,
+            "expunges before our log began are unknown"
+        );
         let drop = acc.pop3_maildrop().await?;
         assert_eq!(drop.messages[0].uidl, "0000abcd-legacy");
         acc.pop3_commit(drop, &UidSet::range(meta[1].uid, meta[1].uid))

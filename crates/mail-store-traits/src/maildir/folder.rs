@@ -717,6 +717,10 @@ impl Folder {
             must_write = true;
         }
         self.uidlist_clean = list.clean;
+        // A folder with a past but no MODSEQ log of ours (Dovecot's, say): what vanished
+        // before we started tracking is unknown, so older MODSEQs must get "too old".
+        let untracked_past =
+            !self.dir.join(MODLOG).exists() && (list.next_uid > 1 || !list.entries.is_empty());
         self.keywords = fs::read_to_string(self.dir.join(KEYWORDS))
             .map(|t| parse_keywords(&t))
             .unwrap_or_default();
@@ -850,6 +854,9 @@ impl Folder {
             records.push_str(&format!("- {uid} {modseq}\n"));
         }
         let first_time = !self.dir.join(MODLOG).exists();
+        if untracked_past {
+            self.horizon = self.highest;
+        }
         self.loaded = true;
         if first_time || reset {
             self.write_log_full()
