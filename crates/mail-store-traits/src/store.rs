@@ -41,6 +41,10 @@ pub trait Store: Clone + Send + Sync + 'static {
 /// sequence numbers and POP3 message numbers are the sessions' business.
 ///
 /// Handles are cheap to clone; every session of the account may hold its own.
+///
+/// Every method is one step for other sessions: they see all of it or none of it. Dropping a
+/// returned future early never leaves half an operation behind: it either did not start or
+/// (for file backends, whose work runs on a thread pool) finishes in the background.
 pub trait Account: Clone + Send + Sync + 'static {
     /// The account.
     fn id(&self) -> &AccountId;
