@@ -792,6 +792,16 @@ impl Account for MemoryAccount {
             uidnext: mb.uidnext,
             highest_modseq: mb.highest,
             uids: mb.messages.keys().copied().collect(),
+            keywords: {
+                let mut k: Vec<crate::Keyword> = mb
+                    .messages
+                    .values()
+                    .flat_map(|m| m.flags.keywords().iter().cloned())
+                    .collect();
+                k.sort_unstable();
+                k.dedup();
+                k
+            },
         })
     }
 

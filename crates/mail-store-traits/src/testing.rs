@@ -482,6 +482,12 @@ impl Kit {
             .expect("replace");
         let meta = a.fetch_meta(id, &one(uids[2])).await.expect("fetch");
         check_eq!(self, meta[0].flags, junk, "replace sets keywords");
+        let snap = a.snapshot(id).await.expect("snapshot");
+        check!(
+            self,
+            snap.keywords.contains(&kw("$Junk")) && snap.keywords.contains(&kw("Work")),
+            "the snapshot lists the keywords in use (IMAP FLAGS)"
+        );
         a.store_flags(
             id,
             &one(uids[2]),

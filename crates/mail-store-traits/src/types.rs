@@ -121,6 +121,8 @@ pub struct Snapshot {
     pub highest_modseq: ModSeq,
     /// Every UID, ascending; position `i` is IMAP sequence number `i + 1`.
     pub uids: Vec<Uid>,
+    /// The keywords defined in the mailbox, for IMAP's FLAGS and PERMANENTFLAGS at SELECT.
+    pub keywords: Vec<crate::Keyword>,
 }
 
 /// The metadata of one message: everything but the body.

@@ -969,6 +969,11 @@ impl Account for MaildirAccount {
                 uidnext,
                 highest_modseq,
                 uids: f.msgs.keys().filter_map(|u| Uid::new(*u)).collect(),
+                keywords: f
+                    .keywords
+                    .iter()
+                    .filter_map(|k| crate::Keyword::new(k).ok())
+                    .collect(),
             })
         })
     }
