@@ -114,6 +114,66 @@ impl UidSet {
             .filter_map(|&(a, b)| Some((Uid::new(a)?, Uid::new(b)?)))
     }
 
+    /// The UIDs in both sets.
+    #[must_use]
+    pub fn intersection(&self, other: &Self) -> Self {
+        let mut out = Self::new();
+        let (mut i, mut j) = (0, 0);
+        while let (Some(&(a1, b1)), Some(&(a2, b2))) = (self.ranges.get(i), other.ranges.get(j)) {
+            let (lo, hi) = (a1.max(a2), b1.min(b2));
+            if lo <= hi {
+                out.ranges.push((lo, hi));
+            }
+            if b1 < b2 {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        out
+    }
+
+    /// The UIDs in `self` but not in `other` (QRESYNC's fallback: known UIDs minus current
+    /// ones are the vanished ones).
+    #[must_use]
+    pub fn difference(&self, other: &Self) -> Self {
+        let mut out = Self::new();
+        let mut j = 0;
+        for &(a, b) in &self.ranges {
+            let mut start = a;
+            while j < other.ranges.len() && other.ranges[j].1 < start {
+                j += 1;
+            }
+            let mut k = j;
+            while start <= b {
+                match other.ranges.get(k) {
+                    Some(&(c, d)) if c <= b => {
+                        if c > start {
+                            out.ranges.push((start, c - 1));
+                        }
+                        if d >= b {
+                            start = b.saturating_add(1);
+                            if d == u32::MAX {
+                                break;
+                            }
+                        } else {
+                            start = d + 1;
+                        }
+                        k += 1;
+                    }
+                    _ => {
+                        out.ranges.push((start, b));
+                        break;
+                    }
+                }
+                if start == 0 {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
     /// Every UID, ascending. Beware of `1:*`: that is four billion UIDs; intersect with a
     /// mailbox's UIDs instead.
     pub fn iter(&self) -> impl Iterator<Item = Uid> + '_ {
@@ -180,6 +240,12 @@ mod tests {
         assert!(s.contains(uid(7)));
         assert!(!s.contains(uid(11)));
         assert_eq!(UidSet::all().len(), u64::from(u32::MAX));
+        assert_eq!(
+            UidSet::all().difference(&s).to_string(),
+            format!("11:{}", u32::MAX)
+        );
+        assert_eq!(s.difference(&UidSet::all()), UidSet::new());
+        assert_eq!(UidSet::all().intersection(&s), s);
     }
 
     proptest! {
@@ -194,6 +260,13 @@ mod tests {
             for n in 1..200 {
                 prop_assert_eq!(set.contains(uid(n)), reference.contains(&n));
             }
+            // Set algebra agrees with BTreeSet's.
+            let other_vals: std::collections::BTreeSet<u32> = values.iter().map(|v| (v * 7) % 200).filter(|&v| v > 0).collect();
+            let other: UidSet = other_vals.iter().map(|&n| uid(n)).collect();
+            let inter: Vec<u32> = set.intersection(&other).iter().map(Uid::get).collect();
+            prop_assert_eq!(inter, reference.intersection(&other_vals).copied().collect::<Vec<_>>());
+            let diff: Vec<u32> = set.difference(&other).iter().map(Uid::get).collect();
+            prop_assert_eq!(diff, reference.difference(&other_vals).copied().collect::<Vec<_>>());
             // Ranges are disjoint and non-adjacent.
             let r: Vec<(u32, u32)> = set.ranges().map(|(a, b)| (a.get(), b.get())).collect();
             for w in r.windows(2) {
