@@ -20,6 +20,9 @@ fuzz_target!(|data: &[u8]| {
     limits.max_non_sync_literal = u64::from(control) / 2;
     limits.max_message = 1024;
     limits.max_literals = 8;
+    if control & 2 == 2 {
+        limits.stream_literals_over = 8;
+    }
     let chunk = usize::from(control % 13) + 1;
 
     let whole: Vec<(bool, Vec<u8>)> = split_stream(stream, direction, limits)
@@ -35,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
 
     let mut framer = Framer::new(direction, limits);
     let mut buffer = Vec::new();
+    let mut current: Vec<u8> = Vec::new();
     let mut messages = Vec::new();
     for piece in stream.chunks(chunk) {
         buffer.extend_from_slice(piece);
@@ -42,15 +46,23 @@ fuzz_target!(|data: &[u8]| {
             match framer.advance(&buffer) {
                 Progress::Incomplete => break,
                 Progress::ContinuationNeeded { .. } => {}
-                Progress::Message { len } => messages.push(buffer.drain(..len).collect::<Vec<u8>>()),
+                Progress::Message { len } => {
+                    current.extend(buffer.drain(..len));
+                    messages.push(std::mem::take(&mut current));
+                }
+                Progress::LiteralStarted { head, .. } => current.extend(buffer.drain(..head)),
+                Progress::LiteralData { len, .. } => current.extend(buffer.drain(..len)),
                 Progress::Discard { len, .. } => {
                     assert!(len <= buffer.len());
                     buffer.drain(..len);
+                    // A message refused after part of it was streamed is dropped whole.
+                    current.clear();
                 }
                 _ => {}
             }
         }
     }
+    // Streamed or not, the same messages come out (a refused message is dropped whole).
     let expected: Vec<Vec<u8>> = whole.into_iter().filter(|(ok, _)| *ok).map(|(_, b)| b).collect();
     assert_eq!(messages, expected);
 });

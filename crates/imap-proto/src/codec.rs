@@ -77,8 +77,13 @@ pub struct ServerCodec {
 }
 
 impl ServerCodec {
-    /// A codec with the given limits and parse options.
+    /// A codec with the given limits and parse options. Literals are never streamed
+    /// (the codec yields whole messages).
     pub fn new(limits: Limits, options: ParseOptions) -> Self {
+        let limits = Limits {
+            stream_literals_over: u64::MAX,
+            ..limits
+        };
         Self {
             framer: Framer::new(Direction::ClientToServer, limits),
             options,
@@ -108,6 +113,10 @@ impl tokio_util::codec::Decoder for ServerCodec {
                 Progress::Incomplete => return Ok(None),
                 Progress::ContinuationNeeded { literal } => {
                     return Ok(Some(ServerFrame::ContinuationNeeded(literal)));
+                }
+                // Not produced: streaming is off for codecs.
+                Progress::LiteralStarted { .. } | Progress::LiteralData { .. } => {
+                    return Ok(None);
                 }
                 Progress::Discard { len, error } => {
                     let tag = parse::tag_of(&src[..len]);
@@ -156,8 +165,13 @@ pub struct ClientCodec {
 }
 
 impl ClientCodec {
-    /// A codec with the given limits, parse options and command encoder.
+    /// A codec with the given limits, parse options and command encoder. Literals are
+    /// never streamed (the codec yields whole messages).
     pub fn new(limits: Limits, options: ParseOptions, encoder: WireEncoder) -> Self {
+        let limits = Limits {
+            stream_literals_over: u64::MAX,
+            ..limits
+        };
         Self {
             framer: Framer::new(Direction::ServerToClient, limits),
             options,
@@ -183,7 +197,9 @@ impl tokio_util::codec::Decoder for ClientCodec {
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<ClientFrame>, CodecError> {
         loop {
             match self.framer.advance(src) {
-                Progress::Incomplete => return Ok(None),
+                Progress::Incomplete
+                | Progress::LiteralStarted { .. }
+                | Progress::LiteralData { .. } => return Ok(None),
                 Progress::ContinuationNeeded { .. } => {}
                 Progress::Discard { len, error } => {
                     src.advance(len);

@@ -57,6 +57,11 @@ pub struct Limits {
     pub max_message: u64,
     /// Most literals in one message.
     pub max_literals: usize,
+    /// Literals longer than this are handed out in pieces
+    /// ([`Progress::LiteralStarted`], [`Progress::LiteralData`]) instead of being kept in
+    /// the buffer until the message ends, so a 25 MiB APPEND or `BODY[]` never has to
+    /// sit in memory whole. Default `u64::MAX`: never.
+    pub stream_literals_over: u64,
 }
 
 impl Default for Limits {
@@ -68,6 +73,7 @@ impl Default for Limits {
             max_non_sync_literal: u64::MAX,
             max_message: 64 * 1024 * 1024 + 64 * 1024,
             max_literals: 10_000,
+            stream_literals_over: u64::MAX,
         }
     }
 }
@@ -129,6 +135,23 @@ pub enum Progress {
         /// The announcement, so a server can check the size against policy.
         literal: LiteralAnnouncement,
     },
+    /// A literal longer than [`Limits::stream_literals_over`] starts: `buf[..head]` is
+    /// the message so far, up to and including the announcement's CRLF. Remove it;
+    /// [`Progress::LiteralData`] pieces follow, then the rest of the message comes as
+    /// [`Progress::Message`] (its tail: whatever follows the literal, CRLF included).
+    LiteralStarted {
+        /// Bytes of the message before the literal data.
+        head: usize,
+        /// The announcement.
+        literal: LiteralAnnouncement,
+    },
+    /// `buf[..len]` is the next piece of a streamed literal. Remove it.
+    LiteralData {
+        /// Length of the piece.
+        len: usize,
+        /// Bytes of the literal still to come after this piece.
+        remaining: u64,
+    },
     /// `buf[..len]` belongs to a refused message and must be removed from the front of
     /// the buffer before the next call. A refused message may be dropped in several
     /// pieces; `error` is set on the first piece only.
@@ -149,6 +172,10 @@ enum State {
     Literal(u64),
     /// The server refused the synchronising literal; the message ends before it.
     Rejected,
+    /// A literal to stream was announced; its head is handed out next.
+    StreamPending(LiteralAnnouncement),
+    /// Streaming a literal with this many bytes still to come.
+    Streaming(u64),
 }
 
 /// Bytes kept back while discarding a long line, so a literal announcement at the
@@ -177,6 +204,10 @@ pub struct Framer {
     text_line: bool,
     discarding: bool,
     pending_error: Option<FramingError>,
+    /// The first line's start has been inspected (`append`, `text_line`).
+    inspected: bool,
+    /// Bytes of the current message already handed out (streamed head and data).
+    consumed: u64,
 }
 
 impl Framer {
@@ -194,6 +225,8 @@ impl Framer {
             text_line: false,
             discarding: false,
             pending_error: None,
+            inspected: false,
+            consumed: 0,
         }
     }
 
@@ -210,14 +243,14 @@ impl Framer {
 
     /// Whether the framer is in the middle of a message.
     pub fn is_mid_message(&self) -> bool {
-        self.pos > 0 || self.state != State::Line
+        self.pos > 0 || self.consumed > 0 || self.state != State::Line
     }
 
     /// Refuses the synchronising literal just reported by
     /// [`Progress::ContinuationNeeded`]: the client will not send it, so the message
     /// ends before it and the next [`advance`](Self::advance) discards it.
     pub fn reject_literal(&mut self) {
-        if matches!(self.state, State::Literal(_)) {
+        if matches!(self.state, State::Literal(_) | State::StreamPending(_)) {
             self.state = State::Rejected;
         }
     }
@@ -230,6 +263,34 @@ impl Framer {
                     let len = self.pos;
                     self.reset();
                     return Progress::Discard { len, error: None };
+                }
+                State::StreamPending(literal) => {
+                    let head = self.pos;
+                    self.consumed += head as u64;
+                    self.pos = 0;
+                    self.line_start = 0;
+                    self.state = State::Streaming(literal.length);
+                    return Progress::LiteralStarted { head, literal };
+                }
+                State::Streaming(remaining) => {
+                    let available = (buf.len() - self.pos) as u64;
+                    if remaining == 0 {
+                        self.state = State::Line;
+                        self.line_start = self.pos;
+                        self.line_index += 1;
+                        continue;
+                    }
+                    let take = available.min(remaining);
+                    if take == 0 {
+                        return Progress::Incomplete;
+                    }
+                    let left = remaining - take;
+                    self.consumed += take;
+                    self.state = State::Streaming(left);
+                    return Progress::LiteralData {
+                        len: take as usize,
+                        remaining: left,
+                    };
                 }
                 State::Literal(remaining) => {
                     let available = (buf.len() - self.pos) as u64;
@@ -277,6 +338,10 @@ impl Framer {
                 });
             }
             if self.discarding && self.pos - self.line_start > KEEP_TAIL {
+                if self.line_index == 0 && !self.inspected {
+                    // Look at the line's start before it is dropped.
+                    self.inspect_first_line(&buf[self.line_start..self.pos]);
+                }
                 let len = self.pos - KEEP_TAIL;
                 return Some(self.discard_prefix(len));
             }
@@ -294,11 +359,11 @@ impl Framer {
             });
         }
         let line = &buf[self.line_start..lf];
-        if self.line_index == 0 {
+        if self.line_index == 0 && !self.inspected {
             self.inspect_first_line(line);
         }
         self.pos = line_end;
-        if line_end as u64 > self.limits.max_message {
+        if line_end as u64 + self.consumed > self.limits.max_message {
             self.fail(FramingError::MessageTooLarge {
                 limit: self.limits.max_message,
             });
@@ -334,7 +399,12 @@ impl Framer {
             return None;
         }
         self.literals += 1;
-        self.state = State::Literal(literal.length);
+        let stream = literal.length > self.limits.stream_literals_over;
+        self.state = if stream {
+            State::StreamPending(literal)
+        } else {
+            State::Literal(literal.length)
+        };
         if literal.mode == LiteralMode::Sync && self.direction == Direction::ClientToServer {
             return Some(Progress::ContinuationNeeded { literal });
         }
@@ -362,7 +432,9 @@ impl Framer {
                 limit,
             });
         }
-        if (line_end as u64).saturating_add(literal.length) > self.limits.max_message {
+        if (line_end as u64 + self.consumed).saturating_add(literal.length)
+            > self.limits.max_message
+        {
             return Some(FramingError::MessageTooLarge {
                 limit: self.limits.max_message,
             });
@@ -376,6 +448,7 @@ impl Framer {
     }
 
     fn inspect_first_line(&mut self, line: &[u8]) {
+        self.inspected = true;
         match self.direction {
             Direction::ClientToServer => self.append = is_append_line(line),
             Direction::ServerToClient => self.text_line = is_text_line(line),
@@ -420,6 +493,8 @@ impl Framer {
         self.text_line = false;
         self.discarding = false;
         self.pending_error = None;
+        self.inspected = false;
+        self.consumed = 0;
     }
 }
 
@@ -439,7 +514,9 @@ fn literal_at_end(line: &[u8]) -> Option<(u64, LiteralMode, bool)> {
             .count();
     let (head, number) = inner.split_at(digits);
     let head = head.strip_suffix(b"{")?;
-    if number.is_empty() {
+    // A u64 has at most 20 digits; longer runs are not announcements. This also keeps
+    // every announcement inside the tail kept while discarding a long line.
+    if number.is_empty() || number.len() > 20 {
         return None;
     }
     let mut length: u64 = 0;
@@ -508,8 +585,13 @@ pub enum StreamItem<'a> {
 
 /// Splits a whole recorded stream (one direction of a session) into messages, with
 /// their offsets. Synchronising literals are assumed to have been accepted, as a
-/// recorded stream shows only what was sent.
+/// recorded stream shows only what was sent. Literals are never streamed here
+/// ([`Limits::stream_literals_over`] is ignored): the stream is in memory already.
 pub fn split_stream(stream: &[u8], direction: Direction, limits: Limits) -> StreamSplitter<'_> {
+    let limits = Limits {
+        stream_literals_over: u64::MAX,
+        ..limits
+    };
     StreamSplitter {
         stream,
         offset: 0,
@@ -537,7 +619,9 @@ impl<'a> Iterator for StreamSplitter<'a> {
         let rest = &self.stream[self.offset..];
         loop {
             match self.framer.advance(rest) {
-                Progress::ContinuationNeeded { .. } => continue,
+                Progress::ContinuationNeeded { .. }
+                | Progress::LiteralStarted { .. }
+                | Progress::LiteralData { .. } => continue,
                 Progress::Incomplete => {
                     self.done = true;
                     if rest.is_empty() {
@@ -775,7 +859,7 @@ mod tests {
         let got = frame_all(
             Direction::ServerToClient,
             Limits::client(),
-            b"* 1 FETCH (BODY[] {99999999999999999999999}\r\n",
+            b"* 1 FETCH (BODY[] {99999999999999999999}\r\n",
         );
         assert_eq!(got.len(), 1);
         assert!(!got[0].0);
@@ -793,6 +877,139 @@ mod tests {
     }
 
     #[test]
+    fn big_literals_stream_in_pieces() {
+        let limits = Limits {
+            stream_literals_over: 4,
+            ..Limits::default()
+        };
+        let mut framer = Framer::new(Direction::ClientToServer, limits);
+        let mut buf = b"a APPEND INBOX {10}\r\n".to_vec();
+        assert!(matches!(
+            framer.advance(&buf),
+            Progress::ContinuationNeeded { .. }
+        ));
+        assert!(matches!(
+            framer.advance(&buf),
+            Progress::LiteralStarted { head: 21, .. }
+        ));
+        buf.drain(..21);
+        assert_eq!(framer.advance(&buf), Progress::Incomplete);
+        buf.extend_from_slice(b"0123");
+        assert_eq!(
+            framer.advance(&buf),
+            Progress::LiteralData {
+                len: 4,
+                remaining: 6
+            }
+        );
+        buf.drain(..4);
+        buf.extend_from_slice(b"456789\r\nb NOOP\r\n");
+        assert_eq!(
+            framer.advance(&buf),
+            Progress::LiteralData {
+                len: 6,
+                remaining: 0
+            }
+        );
+        buf.drain(..6);
+        assert_eq!(framer.advance(&buf), Progress::Message { len: 2 });
+        buf.drain(..2);
+        assert!(!framer.is_mid_message());
+        // Small literals stay inside the message.
+        assert_eq!(framer.advance(&buf), Progress::Message { len: 8 });
+    }
+
+    #[test]
+    fn streamed_literals_still_count_toward_the_message_limit() {
+        let limits = Limits {
+            stream_literals_over: 4,
+            max_message: 50,
+            ..Limits::default()
+        };
+        let mut framer = Framer::new(Direction::ServerToClient, limits);
+        let mut buf = b"* 1 FETCH (BODY[] {20}\r\n".to_vec();
+        let Progress::LiteralStarted { head, .. } = framer.advance(&buf) else {
+            panic!("streaming expected");
+        };
+        buf.drain(..head);
+        buf.extend_from_slice(&[b'x'; 20]);
+        buf.extend_from_slice(b" BODY[1] {9}\r\n");
+        assert!(matches!(
+            framer.advance(&buf),
+            Progress::LiteralData { len: 20, .. }
+        ));
+        buf.drain(..20);
+        assert!(matches!(
+            framer.advance(&buf),
+            Progress::Discard {
+                error: Some(FramingError::MessageTooLarge { limit: 50 }),
+                ..
+            }
+        ));
+    }
+
+    /// Frames `stream` `chunk` bytes at a time and returns the messages.
+    fn chunked(direction: Direction, limits: Limits, stream: &[u8], chunk: usize) -> Vec<Vec<u8>> {
+        let mut framer = Framer::new(direction, limits);
+        let mut buffer = Vec::new();
+        let mut current = Vec::new();
+        let mut out = Vec::new();
+        for piece in stream.chunks(chunk) {
+            buffer.extend_from_slice(piece);
+            loop {
+                match framer.advance(&buffer) {
+                    Progress::Incomplete => break,
+                    Progress::ContinuationNeeded { .. } => {}
+                    Progress::Message { len } => {
+                        current.extend(buffer.drain(..len));
+                        out.push(std::mem::take(&mut current));
+                    }
+                    Progress::LiteralStarted { head: len, .. }
+                    | Progress::LiteralData { len, .. } => current.extend(buffer.drain(..len)),
+                    Progress::Discard { len, .. } => {
+                        buffer.drain(..len);
+                        current.clear();
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Regressions found by the imap_framing fuzz target: a long first line discarded in
+    /// pieces must still be inspected from its real start (a `+` inside it made it look
+    /// like a continuation), and a literal announcement must stay inside the kept tail.
+    #[test]
+    fn discarding_in_pieces_matches_whole() {
+        let cases: [(&[u8], u8); 2] = [
+            (
+                b"\x20\x27\x00\x00\x00\x00\x00\x00iiiiiiiNNN\xb2\xb2\xb2\xb2\xb2\xb2\xb2\xb2\x00\x00\x00\x00\xb2\xc3\xc3\xc3\xc3C\xc3\xc3\xb2\x00\xb2\xb2++++++++++++++++++++\x8e77`77}7\x01{77}\n\x9e,\n\n\t\x00\xff\n",
+                0x1b,
+            ),
+            (
+                b"\x0cA\x00\xfc\x00\x00\x00\x00\x00\x00\x9e\xff7777777\xff\xff\xff\xff\xff\xff\xff\x0677777777{777777777777777777777777777777777777777777777}\n\x9e\x9e\x9e\x9e\r\xffA~\n",
+                0x33,
+            ),
+        ];
+        for (stream, control) in cases {
+            let mut limits = Limits::default();
+            limits.max_line = 64 + usize::from(control >> 2);
+            limits.max_literal = u64::from(control);
+            limits.max_non_sync_literal = u64::from(control) / 2;
+            limits.max_message = 1024;
+            limits.max_literals = 8;
+            limits.stream_literals_over = 8;
+            let whole = chunked(Direction::ServerToClient, limits, stream, stream.len());
+            for chunk in 1..16 {
+                assert_eq!(
+                    chunked(Direction::ServerToClient, limits, stream, chunk),
+                    whole
+                );
+            }
+        }
+    }
+
+    #[test]
     fn literal_detection_edge_cases() {
         assert_eq!(
             literal_at_end(b"a {5}\r"),
@@ -806,5 +1023,6 @@ mod tests {
         assert_eq!(literal_at_end(b"a {+}"), None);
         assert_eq!(literal_at_end(b"a 5}"), None);
         assert_eq!(literal_at_end(b"}"), None);
+        assert_eq!(literal_at_end(b"{000000000000000000001}"), None);
     }
 }

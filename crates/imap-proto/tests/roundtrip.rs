@@ -90,10 +90,27 @@ proptest! {
     }
 }
 
-/// Feeds `stream` to a framer in pieces whose sizes cycle through `cuts`.
+/// Feeds `stream` to a framer in pieces whose sizes cycle through `cuts`, once keeping
+/// literals in the buffer and once streaming every literal over 8 bytes; both must
+/// give the same messages (streamed pieces reassembled).
 fn frame(stream: &[u8], cuts: &[usize], direction: Direction) -> (Vec<Vec<u8>>, usize) {
-    let mut framer = Framer::new(direction, Limits::client());
+    let whole = frame_with(stream, cuts, direction, u64::MAX);
+    let streamed = frame_with(stream, cuts, direction, 8);
+    assert_eq!(whole, streamed);
+    whole
+}
+
+fn frame_with(
+    stream: &[u8],
+    cuts: &[usize],
+    direction: Direction,
+    stream_over: u64,
+) -> (Vec<Vec<u8>>, usize) {
+    let mut limits = Limits::client();
+    limits.stream_literals_over = stream_over;
+    let mut framer = Framer::new(direction, limits);
     let mut buffer = Vec::new();
+    let mut current: Vec<u8> = Vec::new();
     let mut messages = Vec::new();
     let mut continuations = 0;
     let mut offset = 0;
@@ -106,7 +123,12 @@ fn frame(stream: &[u8], cuts: &[usize], direction: Direction) -> (Vec<Vec<u8>>, 
             match framer.advance(&buffer) {
                 Progress::Incomplete => break,
                 Progress::ContinuationNeeded { .. } => continuations += 1,
-                Progress::Message { len } => messages.push(buffer.drain(..len).collect()),
+                Progress::Message { len } => {
+                    current.extend(buffer.drain(..len));
+                    messages.push(std::mem::take(&mut current));
+                }
+                Progress::LiteralStarted { head, .. } => current.extend(buffer.drain(..head)),
+                Progress::LiteralData { len, .. } => current.extend(buffer.drain(..len)),
                 Progress::Discard { len, error } => panic!("discarded {len}: {error:?}"),
                 _ => panic!("unknown progress"),
             }

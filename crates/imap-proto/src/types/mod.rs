@@ -43,7 +43,7 @@ pub use sequence::{SeqItem, SeqNumber, SequenceSet, Uid};
 
 pub(crate) use capability::{MORE_SIMPLE, SIMPLE};
 pub(crate) use code::PLAIN_CODES;
-pub(crate) use flag::ATTRIBUTES;
 pub(crate) use core::{is_astring_char, is_atom_char};
 pub(crate) use datetime::MONTHS;
+pub(crate) use flag::ATTRIBUTES;
 pub(crate) use mailbox_data::STATUS_NAMES;
