@@ -992,13 +992,15 @@ mod tests {
             ),
         ];
         for (stream, control) in cases {
-            let mut limits = Limits::default();
-            limits.max_line = 64 + usize::from(control >> 2);
-            limits.max_literal = u64::from(control);
-            limits.max_non_sync_literal = u64::from(control) / 2;
-            limits.max_message = 1024;
-            limits.max_literals = 8;
-            limits.stream_literals_over = 8;
+            let limits = Limits {
+                max_line: 64 + usize::from(control >> 2),
+                max_literal: u64::from(control),
+                max_append_literal: u64::from(control),
+                max_non_sync_literal: u64::from(control) / 2,
+                max_message: 1024,
+                max_literals: 8,
+                stream_literals_over: 8,
+            };
             let whole = chunked(Direction::ServerToClient, limits, stream, stream.len());
             for chunk in 1..16 {
                 assert_eq!(
