@@ -338,3 +338,10 @@ fn greeting_entry_point() {
     let tagged = bytes::Bytes::from_static(b"a OK ready\r\n");
     assert!(greeting(&tagged, &ParseOptions::default()).is_err());
 }
+
+#[test]
+fn type_sizes_stay_small() {
+    // Parsed values move through Result layers; keep the top-level types compact.
+    assert!(std::mem::size_of::<Command>() <= 192, "{}", std::mem::size_of::<Command>());
+    assert!(std::mem::size_of::<Response>() <= 192, "{}", std::mem::size_of::<Response>());
+}

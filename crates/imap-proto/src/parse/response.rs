@@ -226,6 +226,7 @@ fn known_code(r: &mut Reader<'_>) -> PResult<ResponseCode> {
 
 fn untagged(r: &mut Reader<'_>) -> PResult<Response> {
     if r.peek().is_some_and(|b| b.is_ascii_digit()) {
+        let number_start = r.pos;
         let number = r.number()?;
         r.sp()?;
         let start = r.pos;
@@ -242,8 +243,7 @@ fn untagged(r: &mut Reader<'_>) -> PResult<Response> {
             let items = r.paren_list(false, fetch_item)?;
             Data::Fetch { seq: number, items }
         } else {
-            r.pos = start;
-            return other_data(r, start.saturating_sub(1 + digits_len(number)));
+            return other_data(r, number_start);
         };
         r.crlf()?;
         return Ok(Response::Data(data));
@@ -383,15 +383,6 @@ fn untagged(r: &mut Reader<'_>) -> PResult<Response> {
     };
     r.crlf()?;
     Ok(Response::Data(data))
-}
-
-fn digits_len(mut number: u32) -> usize {
-    let mut len = 1;
-    while number >= 10 {
-        number /= 10;
-        len += 1;
-    }
-    len
 }
 
 /// Unknown untagged data: the name, then raw values to CRLF.
