@@ -1139,8 +1139,18 @@ impl Folder {
         let r = if rename {
             fs::rename(source_path, &target)
         } else {
-            fs::hard_link(source_path, &target)
-                .or_else(|_| fs::copy(source_path, &target).map(|_| ()))
+            // A hard link shares the file (and its mtime, the INTERNALDATE); across file
+            // systems, copy and carry the mtime over.
+            fs::hard_link(source_path, &target).or_else(|_| {
+                fs::copy(source_path, &target)?;
+                let f = OpenOptions::new().write(true).open(&target)?;
+                f.set_modified(UnixTime(src.mtime).to_system())?;
+                if self.opts.fsync {
+                    f.sync_all()
+                } else {
+                    Ok(())
+                }
+            })
         };
         r.map_err(io(format!("place {}", target.display())))?;
         if self.opts.fsync {
