@@ -476,3 +476,34 @@ fn watchers_hear_about_changes_made_by_other_processes() {
     })
     .expect("store operations");
 }
+
+#[test]
+fn one_delivery_is_one_file_linked_into_every_recipient() {
+    use std::os::unix::fs::MetadataExt as _;
+    let root = tempfile::tempdir().expect("tempdir");
+    let store = MaildirStore::per_account(root.path(), config());
+    let (a, b) = (AccountId::new("a@x"), AccountId::new("b@x"));
+    let results = block_on(store.deliver(
+        sample_message("shared", 50),
+        &[Delivery::inbox(a.clone()), Delivery::inbox(b.clone())],
+    ));
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    let file = |acc: &str| {
+        let dir = root.path().join(acc).join("new");
+        let e = fs::read_dir(&dir)
+            .expect("new/")
+            .next()
+            .expect("one file")
+            .expect("entry");
+        fs::metadata(e.path()).expect("stat")
+    };
+    let (fa, fb) = (file("a@x"), file("b@x"));
+    assert_eq!(fa.ino(), fb.ino(), "the recipients share one file");
+    assert_eq!(fa.nlink(), 2, "and nothing else (the staging link is gone)");
+    assert_eq!(
+        fs::read_dir(root.path().join("a@x/tmp"))
+            .expect("tmp")
+            .count(),
+        0
+    );
+}

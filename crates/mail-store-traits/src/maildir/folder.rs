@@ -113,6 +113,31 @@ impl Staged {
     }
 }
 
+impl Staged {
+    /// Another staged copy of the same message in `dir/tmp/` under a new unique name: a hard
+    /// link (one file for every recipient of a delivery), or a synced copy across file
+    /// systems.
+    pub(crate) fn link_into(&self, dir: &Path, opts: &WriteOptions) -> Result<Self> {
+        let base = unique_base(opts, self.size, self.size);
+        let tmp = dir.join("tmp").join(&base);
+        fs::hard_link(&self.tmp, &tmp)
+            .or_else(|_| {
+                fs::copy(&self.tmp, &tmp)?;
+                let f = OpenOptions::new().write(true).open(&tmp)?;
+                f.set_modified(self.mtime.to_system())?;
+                if opts.fsync { f.sync_all() } else { Ok(()) }
+            })
+            .map_err(io(format!("stage {}", tmp.display())))?;
+        Ok(Self {
+            tmp,
+            base,
+            size: self.size,
+            header_len: self.header_len,
+            mtime: self.mtime,
+        })
+    }
+}
+
 impl Drop for Staged {
     fn drop(&mut self) {
         // After a successful rename the tmp path no longer exists; otherwise clean up.

@@ -238,24 +238,53 @@ impl Store for MaildirStore {
     }
 
     async fn deliver(&self, message: Bytes, recipients: &[Delivery]) -> Vec<Result<Appended>> {
+        let message = Arc::new(CanonicalMessage::new(message));
+        let now = self.inner.config.clock.now();
+        // The message is written and synced once; every recipient gets a hard link to it.
+        let mut master: Option<Arc<Staged>> = None;
         let mut out = Vec::with_capacity(recipients.len());
         for r in recipients {
             let one = async {
                 let account = self.open_account(&r.account).await?;
                 let name = r.mailbox.as_deref().unwrap_or(INBOX);
-                let mailbox = account.mailbox(name).await?;
-                account
-                    .append(
-                        mailbox.id,
-                        message.clone(),
-                        AppendOptions::with_flags(r.flags.clone()),
-                    )
-                    .await
+                let id = account.mailbox(name).await?.id;
+                let shared = Arc::clone(&account.shared);
+                let (message, flags, have) =
+                    (Arc::clone(&message), r.flags.clone(), master.clone());
+                let (appended, staged) = blocking::unblock(move || {
+                    shared.check_quota(message.size(), 1)?;
+                    let f = shared.folder(id)?;
+                    let dir = f.lock().dir.clone();
+                    let master = match have {
+                        Some(m) => m,
+                        None => Arc::new(Staged::write(&dir, &message, now, &shared.opts)?),
+                    };
+                    let staged = master.link_into(&dir, &shared.opts)?;
+                    let appended = commit(id, &f, &staged, &flags)?;
+                    Ok::<_, StoreError>((appended, master))
+                })
+                .await?;
+                master = Some(staged);
+                account.shared.notifier.notify(id, appended.modseq);
+                Ok(appended)
             };
             out.push(one.await);
         }
         out
     }
+}
+
+/// Moves a staged message into a folder and reports where it landed.
+fn commit(id: MailboxId, f: &FolderRef, staged: &Staged, flags: &Flags) -> Result<Appended> {
+    let mut f = f.lock();
+    let (u, modseq) = f.locked(|f| f.commit_staged(staged, flags))?;
+    let (uidvalidity, _, _) = ids(&f)?;
+    Ok(Appended {
+        mailbox: id,
+        uidvalidity,
+        uid: uid(u)?,
+        modseq: ModSeq::new(modseq).unwrap_or(ModSeq::MIN),
+    })
 }
 
 type FolderRef = Arc<Mutex<Folder>>;
@@ -1069,15 +1098,7 @@ impl Account for MaildirAccount {
             let dir = f.lock().dir.clone();
             let date = options.internal_date.unwrap_or_else(|| s.opts.clock.now());
             let staged = Staged::write(&dir, &message, date, &s.opts)?;
-            let mut f = f.lock();
-            let (u, modseq) = f.locked(|f| f.commit_staged(&staged, &options.flags))?;
-            let (uidvalidity, _, _) = ids(&f)?;
-            Ok(Appended {
-                mailbox: id,
-                uidvalidity,
-                uid: uid(u)?,
-                modseq: ModSeq::new(modseq).unwrap_or(ModSeq::MIN),
-            })
+            commit(id, &f, &staged, &options.flags)
         });
         async move {
             let a = work.await?;
