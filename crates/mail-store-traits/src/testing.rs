@@ -3,7 +3,18 @@
 //!
 //! It is runtime-free: drive it with any executor (`futures_lite::future::block_on` is
 //! enough). The concurrency part starts OS threads that each drive their own sessions, so
-//! backends are exercised truly in parallel whatever the caller's executor.
+//! backends are exercised truly in parallel whatever the caller's executor; the calling
+//! thread waits for them (under tokio, use a multi-threaded runtime).
+//!
+//! What it checks: mailbox management (INBOX rules, parents, special-use, UTF-8 names,
+//! rename keeping ids, UIDs and UIDVALIDITY, recreate giving a new UIDVALIDITY); appends
+//! (UIDs and MODSEQs strictly rising, exact CRLF sizes and header lengths, byte ranges);
+//! flag stores (add/remove/replace, keywords, UNCHANGEDSINCE, no-op stores); expunge filters
+//! and UIDs never reused; copy and move (UID maps, flags, dates, bytes, EMAILID); delivery to
+//! many recipients with per-recipient results; change hints; POP3 maildrop lock and commit;
+//! quota accounting; concurrent appenders, flaggers, expungers and readers; concurrent
+//! opposite moves; and a model-checked random walk ending with QRESYNC completeness checks
+//! from many earlier MODSEQs.
 //!
 //! ```
 //! # #[cfg(feature = "memory")] {
