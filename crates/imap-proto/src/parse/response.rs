@@ -229,7 +229,6 @@ fn untagged(r: &mut Reader<'_>) -> PResult<Response> {
         let number_start = r.pos;
         let number = r.number()?;
         r.sp()?;
-        let start = r.pos;
         let name = r.name()?;
         let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
         let data = if is(b"EXISTS") {
