@@ -388,3 +388,86 @@ fn capability_aware_literals() {
         "A1 SELECT \"Entw\u{fc}rfe\"\r\n".as_bytes()
     );
 }
+
+/// A MULTIAPPEND whose literals are streamed: heads, data pieces and tail parse back to
+/// the same messages as the whole command.
+#[test]
+fn streamed_multiappend() {
+    use bytes::Bytes;
+    use imap_proto::framing::{Direction, Framer, Limits, Progress};
+    use imap_proto::parse::{ParseOptions, Status, append_end, append_head, append_next};
+    let wire: &[u8] = b"A1 APPEND Drafts (\\Seen) \"02-Jan-2024 11:00:00 +0100\" {12}\r\nfirst body\r\n UTF8 (~{13+}\r\nsecond\0 body!) {5}\r\nthird\r\n";
+    let CommandBody::Append {
+        messages: expected, ..
+    } = command(wire).body
+    else {
+        panic!("APPEND");
+    };
+    let mut limits = Limits::default();
+    limits.stream_literals_over = 4;
+    let options = ParseOptions::default();
+    for chunk in [1, 3, 7, wire.len()] {
+        let mut framer = Framer::new(Direction::ClientToServer, limits);
+        let mut buffer: Vec<u8> = Vec::new();
+        let mut parts = Vec::new();
+        let mut bodies: Vec<Vec<u8>> = Vec::new();
+        let mut ended = false;
+        for piece in wire.chunks(chunk) {
+            buffer.extend_from_slice(piece);
+            loop {
+                match framer.advance(&buffer) {
+                    Progress::Incomplete => break,
+                    Progress::ContinuationNeeded { .. } => {}
+                    Progress::LiteralStarted { head, literal } => {
+                        let bytes = Bytes::from(buffer.drain(..head).collect::<Vec<u8>>());
+                        let part = if parts.is_empty() {
+                            let Ok(Status::Complete { value, len }) = append_head(&bytes, &options)
+                            else {
+                                panic!("head {bytes:?}");
+                            };
+                            assert_eq!(len, bytes.len());
+                            assert_eq!(value.mailbox.as_bytes(), b"Drafts");
+                            value.part
+                        } else {
+                            let after_utf8 = parts.last().is_some_and(|p: &AppendPart| p.utf8);
+                            let Ok(Status::Complete { value, .. }) =
+                                append_next(&bytes, after_utf8, &options)
+                            else {
+                                panic!("next head {bytes:?}");
+                            };
+                            value
+                        };
+                        assert_eq!(part.length, literal.length);
+                        parts.push(part);
+                        bodies.push(Vec::new());
+                    }
+                    Progress::LiteralData { len, .. } => {
+                        let data: Vec<u8> = buffer.drain(..len).collect();
+                        bodies.last_mut().expect("a part").extend(data);
+                    }
+                    Progress::Message { len } => {
+                        let tail = Bytes::from(buffer.drain(..len).collect::<Vec<u8>>());
+                        let after_utf8 = parts.last().is_some_and(|p| p.utf8);
+                        assert_eq!(
+                            append_end(&tail, after_utf8, &options),
+                            Ok(Status::Complete {
+                                value: (),
+                                len: tail.len()
+                            })
+                        );
+                        ended = true;
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+        }
+        assert!(ended);
+        assert_eq!(parts.len(), expected.len());
+        for ((part, body), message) in parts.iter().zip(&bodies).zip(&expected) {
+            assert_eq!(part.flags, message.flags);
+            assert_eq!(part.date, message.date);
+            assert_eq!((part.binary, part.utf8), (message.binary, message.utf8));
+            assert_eq!(&body[..], &message.data[..]);
+        }
+    }
+}

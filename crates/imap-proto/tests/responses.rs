@@ -342,6 +342,14 @@ fn greeting_entry_point() {
 #[test]
 fn type_sizes_stay_small() {
     // Parsed values move through Result layers; keep the top-level types compact.
-    assert!(std::mem::size_of::<Command>() <= 192, "{}", std::mem::size_of::<Command>());
-    assert!(std::mem::size_of::<Response>() <= 192, "{}", std::mem::size_of::<Response>());
+    assert!(
+        std::mem::size_of::<Command>() <= 192,
+        "{}",
+        std::mem::size_of::<Command>()
+    );
+    assert!(
+        std::mem::size_of::<Response>() <= 192,
+        "{}",
+        std::mem::size_of::<Response>()
+    );
 }

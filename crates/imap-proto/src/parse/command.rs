@@ -12,8 +12,9 @@ use super::reader::{PResult, Reader};
 use super::search::{search_keys, search_return, sort_criterion};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::types::{
-    AppendMessage, AuthenticateData, Command, CommandBody, ListReturn, ListSelect, MetadataEntry,
-    MetadataOptions, QResyncParameters, Secret, SelectParameters, StoreKind, Tag,
+    AppendHead, AppendMessage, AppendPart, AuthenticateData, Command, CommandBody, ListReturn,
+    ListSelect, MetadataEntry, MetadataOptions, QResyncParameters, Secret, SelectParameters,
+    StoreKind, Tag,
 };
 
 pub(crate) fn tag(r: &mut Reader<'_>) -> PResult<Tag> {
@@ -381,25 +382,7 @@ fn append(r: &mut Reader<'_>) -> PResult<CommandBody> {
     let mut messages = Vec::new();
     while r.peek() == Some(b' ') && !r.at_crlf() {
         r.pos += 1;
-        let flags = if r.peek() == Some(b'(') {
-            let flags = r.paren_list(true, |r| flag(r, false))?;
-            r.sp()?;
-            flags
-        } else {
-            Vec::new()
-        };
-        let date = if r.peek() == Some(b'"') {
-            let date = date_time(r)?;
-            r.sp()?;
-            Some(date)
-        } else {
-            None
-        };
-        let utf8 = r.keyword(b"UTF8");
-        if utf8 {
-            r.sp()?;
-            r.byte(b'(', "(")?;
-        }
+        let (flags, date, utf8) = append_part_options(r)?;
         let binary = r.peek() == Some(b'~');
         if utf8 && !binary {
             return Err(r.expected("literal8"));
@@ -420,6 +403,81 @@ fn append(r: &mut Reader<'_>) -> PResult<CommandBody> {
         return Err(r.expected("message literal"));
     }
     Ok(CommandBody::Append { mailbox, messages })
+}
+
+/// `[flag-list SP] [date-time SP] ["UTF8" SP "("]` before an APPEND literal.
+fn append_part_options(
+    r: &mut Reader<'_>,
+) -> PResult<(
+    Vec<crate::types::Flag>,
+    Option<crate::types::DateTime>,
+    bool,
+)> {
+    let flags = if r.peek() == Some(b'(') {
+        let flags = r.paren_list(true, |r| flag(r, false))?;
+        r.sp()?;
+        flags
+    } else {
+        Vec::new()
+    };
+    let date = if r.peek() == Some(b'"') {
+        let date = date_time(r)?;
+        r.sp()?;
+        Some(date)
+    } else {
+        None
+    };
+    let utf8 = r.keyword(b"UTF8");
+    if utf8 {
+        r.sp()?;
+        r.byte(b'(', "(")?;
+    }
+    Ok((flags, date, utf8))
+}
+
+/// The options and announcement of one APPEND message, ending the head.
+fn append_part(r: &mut Reader<'_>) -> PResult<AppendPart> {
+    let (flags, date, utf8) = append_part_options(r)?;
+    let (length, binary) = r.literal_announcement()?;
+    if utf8 && !binary {
+        return Err(r.expected("literal8"));
+    }
+    Ok(AppendPart {
+        flags,
+        date,
+        binary,
+        utf8,
+        length,
+    })
+}
+
+/// `tag SP "APPEND" SP mailbox SP part-options literal-announcement`
+pub(crate) fn append_head(r: &mut Reader<'_>) -> PResult<AppendHead> {
+    let tag = tag(r)?;
+    r.sp()?;
+    r.expect_keyword(b"APPEND", "APPEND")?;
+    r.sp()?;
+    let mailbox = mailbox(r)?;
+    r.sp()?;
+    let part = append_part(r)?;
+    Ok(AppendHead { tag, mailbox, part })
+}
+
+/// `[")"] SP part-options literal-announcement` of a further MULTIAPPEND message.
+pub(crate) fn append_next(r: &mut Reader<'_>, after_utf8: bool) -> PResult<AppendPart> {
+    if after_utf8 {
+        r.byte(b')', ")")?;
+    }
+    r.sp()?;
+    append_part(r)
+}
+
+/// `[")"] CRLF` ending a streamed APPEND.
+pub(crate) fn append_end(r: &mut Reader<'_>, after_utf8: bool) -> PResult<()> {
+    if after_utf8 {
+        r.byte(b')', ")")?;
+    }
+    r.crlf()
 }
 
 fn fetch(r: &mut Reader<'_>, uid: bool) -> PResult<CommandBody> {

@@ -197,6 +197,45 @@ pub fn idle_done(input: &Bytes, options: &ParseOptions) -> Result<Status<()>, Pa
     run(input, options, command::idle_done)
 }
 
+/// Parses the head of an APPEND whose literal is streamed: `buf[..head]` of
+/// [`Progress::LiteralStarted`](crate::framing::Progress::LiteralStarted), i.e.
+/// `tag APPEND mailbox [flags] [date] [UTF8 (]{n}` and CRLF.
+///
+/// # Errors
+/// [`ParseError`] when the head is not an APPEND head.
+pub fn append_head(
+    head: &Bytes,
+    options: &ParseOptions,
+) -> Result<Status<crate::types::AppendHead>, ParseError> {
+    run(head, options, command::append_head)
+}
+
+/// Parses the head of a further MULTIAPPEND message, streamed after the previous
+/// one's data: `[")"] SP [flags] [date] [UTF8 (]{n}` and CRLF. `after_utf8` tells
+/// whether the previous message was wrapped in `UTF8 (...)`.
+///
+/// # Errors
+/// [`ParseError`] when the bytes are not such a head.
+pub fn append_next(
+    head: &Bytes,
+    after_utf8: bool,
+    options: &ParseOptions,
+) -> Result<Status<crate::types::AppendPart>, ParseError> {
+    run(head, options, |r| command::append_next(r, after_utf8))
+}
+
+/// Parses the tail that ends a streamed APPEND: `[")"]` and CRLF.
+///
+/// # Errors
+/// [`ParseError`] when the tail holds anything else.
+pub fn append_end(
+    tail: &Bytes,
+    after_utf8: bool,
+    options: &ParseOptions,
+) -> Result<Status<()>, ParseError> {
+    run(tail, options, |r| command::append_end(r, after_utf8))
+}
+
 /// Recovers the tag of a message that failed to parse, so a server can answer
 /// `<tag> BAD`. Returns `None` when the message does not start with a valid tag.
 pub fn tag_of(message: &[u8]) -> Option<crate::types::Tag> {

@@ -392,6 +392,24 @@ impl<'a> Reader<'a> {
         Ok(value)
     }
 
+    /// `["~"] "{" number ["+"] "}" CRLF` at the end of a head handed out by a
+    /// streaming framer: the length and whether it is a literal8.
+    pub(crate) fn literal_announcement(&mut self) -> PResult<(u64, bool)> {
+        let binary = self.eat(b'~');
+        self.byte(b'{', "literal")?;
+        let length = self.number64()?;
+        self.eat(b'+');
+        self.byte(b'}', "}")?;
+        if self.peek() == Some(b'\r') {
+            self.pos += 1;
+        }
+        if self.peek() == Some(b'\n') {
+            self.pos += 1;
+            return Ok((length, binary));
+        }
+        Err(self.expected("CRLF after literal announcement"))
+    }
+
     /// `{n}CRLF data`, `{n+}CRLF data`, and with `binary`, `~{n}CRLF data`.
     pub(crate) fn literal(&mut self, binary: bool) -> PResult<Bytes> {
         let start = self.pos;

@@ -58,6 +58,34 @@ pub struct AppendMessage {
     pub utf8: bool,
 }
 
+/// The head of an APPEND whose message literal is streamed
+/// ([`Progress::LiteralStarted`](crate::framing::Progress::LiteralStarted)); see
+/// [`parse::append_head`](crate::parse::append_head).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppendHead {
+    /// The command's tag.
+    pub tag: Tag,
+    /// Target mailbox.
+    pub mailbox: Mailbox,
+    /// The first message's options and literal.
+    pub part: AppendPart,
+}
+
+/// One message of a streamed APPEND: its options and announced literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppendPart {
+    /// Flags to set.
+    pub flags: Vec<Flag>,
+    /// Internal date to set.
+    pub date: Option<DateTime>,
+    /// Announced as a literal8.
+    pub binary: bool,
+    /// Wrapped in `UTF8 (...)`: a `)` follows the data.
+    pub utf8: bool,
+    /// Announced length of the message.
+    pub length: u64,
+}
+
 /// How STORE changes flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

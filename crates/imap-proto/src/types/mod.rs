@@ -25,8 +25,8 @@ pub use body::{
 pub use capability::Capability;
 pub use code::ResponseCode;
 pub use command::{
-    AppendMessage, AuthenticateData, Command, CommandBody, MetadataOptions, QResyncParameters,
-    SelectParameters, StoreKind,
+    AppendHead, AppendMessage, AppendPart, AuthenticateData, Command, CommandBody, MetadataOptions,
+    QResyncParameters, SelectParameters, StoreKind,
 };
 pub use core::{AString, Atom, IString, Quoted, Secret, Tag, Text};
 pub use datetime::{Date, DateTime};
@@ -41,9 +41,11 @@ pub use response::{Continuation, Data, Response, StatusKind, StatusResponse};
 pub use search::{ESearchItem, SearchKey, SearchReturn, SortCriterion, SortKey, Thread};
 pub use sequence::{SeqItem, SeqNumber, SequenceSet, Uid};
 
+#[cfg(feature = "testing")]
 pub(crate) use capability::{MORE_SIMPLE, SIMPLE};
 pub(crate) use code::PLAIN_CODES;
 pub(crate) use core::{is_astring_char, is_atom_char};
 pub(crate) use datetime::MONTHS;
+#[cfg(feature = "testing")]
 pub(crate) use flag::ATTRIBUTES;
 pub(crate) use mailbox_data::STATUS_NAMES;
