@@ -22,11 +22,13 @@ use crate::types::{EnhancedStatusCode, Reply, ReplyCode};
 use crate::{ParseError, ParseErrorKind as K};
 
 /// RFC 5321 §4.5.3.1.4: "The maximum total length of a command line including the command
-/// word and the <CRLF> is 512 octets."
+/// word and the `<CRLF>` is 512 octets."
 pub const COMMAND_LINE_LIMIT: usize = 512;
 
-/// RFC 4954 §4: "a server implementation MUST be able to receive a line of 12288 octets" for
-/// AUTH (command with initial response and the exchange lines).
+/// RFC 4954 §4: implementations must handle the full length of the responses of their
+/// mechanisms, "independent of any line length limitations", and "12288 octets is considered
+/// to be a sufficient line length limit for handling of deployed authentication mechanisms".
+/// Used for `AUTH` command lines (initial response) and SASL exchange lines.
 pub const AUTH_LINE_LIMIT: usize = 12288;
 
 // ---------------------------------------------------------------------------------------------
@@ -79,7 +81,7 @@ impl LineReader {
     }
 
     /// Accepts a bare LF as a line ending. Off by default: RFC 5321 §2.3.8 ("lines ... MUST be
-    /// terminated by <CRLF>"); Postfix's `smtpd_forbid_bare_newline` refuses them too. Only for
+    /// terminated by `<CRLF>`"); Postfix's `smtpd_forbid_bare_newline` refuses them too. Only for
     /// hand-typed sessions and broken scripts.
     pub fn allow_bare_lf(mut self, allow: bool) -> Self {
         self.allow_bare_lf = allow;
@@ -710,6 +712,17 @@ impl ReplyReader {
     /// Takes the next complete reply off the front of `buf`; `Ok(None)` when more bytes are
     /// needed. The reply's text shares `buf`'s memory.
     pub fn read_reply(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, ParseError> {
+        if self.next == 0
+            && let Some(lf) = memchr::memchr(b'\n', buf)
+            && lf >= 4
+            && lf < self.opts.max_line_len
+            && buf[lf - 1] == b'\r'
+            && buf[3] == b' '
+        {
+            // The common case: a complete single-line reply at the front.
+            let frame = buf.split_to(lf + 1).freeze();
+            return parse::reply_single(&frame).map(Some);
+        }
         let from = self.next.min(buf.len());
         let scan = parse::reply_end(buf, from, self.lines, &self.opts);
         match scan {

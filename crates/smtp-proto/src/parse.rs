@@ -342,46 +342,43 @@ struct MbSpan {
 /// full grammar below, which accepts a superset and gives the same span for these.
 #[inline]
 fn mailbox_fast(i: In<'_>, long_local: bool) -> Option<(usize, usize)> {
+    let n = i.len();
     // local part: atoms separated by single dots
     let mut p = 0;
-    let mut prev_dot = true;
-    while let Some(&b) = i.get(p) {
-        if is_atext(b) {
-            prev_dot = false;
-        } else if b == b'.' && !prev_dot {
-            prev_dot = true;
-        } else {
-            break;
+    loop {
+        let atom = p;
+        while p < n && is_atext(i[p]) {
+            p += 1;
         }
-        p += 1;
+        if p == atom || p == n {
+            return None;
+        }
+        match i[p] {
+            b'.' => p += 1,
+            b'@' => break,
+            _ => return None,
+        }
     }
-    if prev_dot || i.get(p) != Some(&b'@') || (p > 64 && !long_local) {
+    if p > 64 && !long_local {
         return None;
     }
     let local = p;
     p += 1;
     let start = p;
     // domain: labels of letters, digits and inner hyphens, separated by single dots
-    let mut label_start = p;
     loop {
-        let b = i.get(p).copied().unwrap_or(b'>');
-        if is_ldh(b) {
+        let label = p;
+        while p < n && is_ldh(i[p]) {
             p += 1;
-            continue;
         }
-        // end of a label
-        if p == label_start || i[label_start] == b'-' || i[p - 1] == b'-' {
+        if p == label || i[label] == b'-' || i[p - 1] == b'-' {
             return None;
         }
-        if b == b'.' {
-            p += 1;
-            label_start = p;
-            continue;
+        match i.get(p) {
+            Some(b'.') => p += 1,
+            None | Some(b'>' | b' ') if p - start <= 255 => return Some((local, p)),
+            _ => return None,
         }
-        if (b == b'>' || b == b' ') && p - start <= 255 && b < 0x80 {
-            return Some((local, p));
-        }
-        return None;
     }
 }
 
@@ -541,7 +538,7 @@ pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseE
         return Err(ParseError::new(kind, p));
     }
     let ascii = high < 0x80;
-    let verb_end = memchr::memchr(b' ', l).unwrap_or(l.len());
+    let verb_end = l.iter().position(|&b| b == b' ').unwrap_or(l.len());
     let verb = &l[..verb_end];
     if verb.is_empty() || !verb.iter().all(|&b| is_ldh(b)) {
         let bad = verb.iter().position(|&b| !is_ldh(b)).unwrap_or(0);
@@ -557,6 +554,7 @@ pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseE
     let p = CmdParser {
         line,
         opts,
+        ascii,
         base: verb_end + 1,
     };
     if verb.len() == 4 {
@@ -630,6 +628,8 @@ pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseE
 struct CmdParser<'a> {
     line: &'a Bytes,
     opts: &'a ParseOptions,
+    /// The whole line is ASCII (no SMTPUTF8 checks needed).
+    ascii: bool,
     /// Offset of the first argument byte in the line.
     base: usize,
 }
@@ -723,7 +723,7 @@ impl CmdParser<'_> {
             self.mail_param(&mut params, kw, val, at)
         })?;
         let utf8 = params.smtputf8 || self.opts.smtputf8;
-        if !utf8 {
+        if !utf8 && !self.ascii {
             if let ReversePath::Mailbox(m) = &from
                 && m.is_utf8()
             {
@@ -747,7 +747,7 @@ impl CmdParser<'_> {
             PathOut::Mailbox(raw, m) => ForwardPath::Mailbox(build_mailbox(self.line, raw, m)),
             PathOut::Null => return Err(self.err(K::InvalidRecipient, a)),
         };
-        if !self.opts.smtputf8 && to.mailbox().is_some_and(Mailbox::is_utf8) {
+        if !self.ascii && !self.opts.smtputf8 && to.mailbox().is_some_and(Mailbox::is_utf8) {
             return Err(self.err(K::Utf8WithoutSmtpUtf8, a));
         }
         let mut params = RcptParameters::default();
@@ -850,10 +850,9 @@ impl CmdParser<'_> {
                 $field = Some($v);
             }};
         }
-        let upper = upper_kw(kw);
-        match upper.as_ref().map(|u| &u[..kw.len()]) {
-            Some(b"SIZE") => once!(p.size, val.and_then(number).ok_or_else(bad)?),
-            Some(b"BODY") => {
+        match keyword(kw) {
+            Kw::Size => once!(p.size, val.and_then(number).ok_or_else(bad)?),
+            Kw::Body => {
                 let v = val.ok_or_else(bad)?;
                 let b = if v.eq_ignore_ascii_case(b"7BIT") {
                     Body::SevenBit
@@ -866,19 +865,19 @@ impl CmdParser<'_> {
                 };
                 once!(p.body, b)
             }
-            Some(b"SMTPUTF8") => {
+            Kw::SmtpUtf8 => {
                 if val.is_some() || p.smtputf8 {
                     return Err(bad());
                 }
                 p.smtputf8 = true;
             }
-            Some(b"REQUIRETLS") => {
+            Kw::RequireTls => {
                 if val.is_some() || p.requiretls {
                     return Err(bad());
                 }
                 p.requiretls = true;
             }
-            Some(b"RET") => {
+            Kw::Ret => {
                 let v = val.ok_or_else(bad)?;
                 let r = if v.eq_ignore_ascii_case(b"FULL") {
                     DsnReturn::Full
@@ -889,13 +888,13 @@ impl CmdParser<'_> {
                 };
                 once!(p.ret, r)
             }
-            Some(b"ENVID") => {
+            Kw::Envid => {
                 let v = val
                     .filter(|v| v.len() <= 100 && is_xtext(v, false))
                     .ok_or_else(bad)?;
                 once!(p.envid, XText(self.text(v)))
             }
-            Some(b"AUTH") => {
+            Kw::Auth => {
                 let v = val.ok_or_else(bad)?;
                 let a = if v == b"<>" {
                     MailAuth::Unknown
@@ -906,25 +905,25 @@ impl CmdParser<'_> {
                 };
                 once!(p.auth, a)
             }
-            Some(b"MT-PRIORITY") => {
+            Kw::MtPriority => {
                 let v = val
                     .and_then(signed)
                     .filter(|v| (-9..=9).contains(v))
                     .ok_or_else(bad)?;
                 once!(p.mt_priority, v as i8)
             }
-            Some(b"HOLDFOR") => {
+            Kw::HoldFor => {
                 let v = val
                     .filter(|v| v.len() <= 9)
                     .and_then(number)
                     .ok_or_else(bad)?;
                 once!(p.future_release, FutureRelease::HoldFor(v))
             }
-            Some(b"HOLDUNTIL") => {
+            Kw::HoldUntil => {
                 let v = val.filter(|v| is_datetime(v)).ok_or_else(bad)?;
                 once!(p.future_release, FutureRelease::HoldUntil(self.text(v)))
             }
-            Some(b"BY") => once!(p.deliver_by, val.and_then(deliver_by).ok_or_else(bad)?),
+            Kw::By => once!(p.deliver_by, val.and_then(deliver_by).ok_or_else(bad)?),
             _ => {
                 if p.other
                     .iter()
@@ -946,15 +945,14 @@ impl CmdParser<'_> {
         at: usize,
     ) -> Result<(), ParseError> {
         let bad = || ParseError::new(K::InvalidParameter, at);
-        let upper = upper_kw(kw);
-        match upper.as_ref().map(|u| &u[..kw.len()]) {
-            Some(b"NOTIFY") => {
+        match keyword(kw) {
+            Kw::Notify => {
                 let n = val.and_then(notify).ok_or_else(bad)?;
                 if p.notify.replace(n).is_some() {
                     return Err(bad());
                 }
             }
-            Some(b"ORCPT") => {
+            Kw::Orcpt => {
                 let v = val.ok_or_else(bad)?;
                 let semi = v.iter().position(|&b| b == b';').ok_or_else(bad)?;
                 let (ty, addr) = (&v[..semi], &v[semi + 1..]);
@@ -975,7 +973,7 @@ impl CmdParser<'_> {
                     return Err(bad());
                 }
             }
-            Some(b"RRVS") => {
+            Kw::Rrvs => {
                 let v = val.ok_or_else(bad)?;
                 let (dt, mode) = match v.iter().position(|&b| b == b';') {
                     None => (v, None),
@@ -1094,16 +1092,47 @@ impl CmdParser<'_> {
     }
 }
 
-/// Upper-cases a keyword of at most 16 bytes into a stack buffer (longer: `None`).
-fn upper_kw(kw: &[u8]) -> Option<[u8; 16]> {
-    if kw.len() > 16 {
-        return None;
+/// The MAIL/RCPT parameter keywords this crate types.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kw {
+    Size,
+    Body,
+    SmtpUtf8,
+    Ret,
+    Envid,
+    Auth,
+    RequireTls,
+    MtPriority,
+    HoldFor,
+    HoldUntil,
+    By,
+    Notify,
+    Orcpt,
+    Rrvs,
+    Other,
+}
+
+/// Recognises a parameter keyword (case-insensitively) without copying it.
+#[inline]
+fn keyword(kw: &[u8]) -> Kw {
+    let is = |s: &[u8]| kw.eq_ignore_ascii_case(s);
+    match kw.len() {
+        2 if is(b"BY") => Kw::By,
+        3 if is(b"RET") => Kw::Ret,
+        4 if is(b"SIZE") => Kw::Size,
+        4 if is(b"BODY") => Kw::Body,
+        4 if is(b"AUTH") => Kw::Auth,
+        4 if is(b"RRVS") => Kw::Rrvs,
+        5 if is(b"ENVID") => Kw::Envid,
+        5 if is(b"ORCPT") => Kw::Orcpt,
+        6 if is(b"NOTIFY") => Kw::Notify,
+        7 if is(b"HOLDFOR") => Kw::HoldFor,
+        8 if is(b"SMTPUTF8") => Kw::SmtpUtf8,
+        9 if is(b"HOLDUNTIL") => Kw::HoldUntil,
+        10 if is(b"REQUIRETLS") => Kw::RequireTls,
+        11 if is(b"MT-PRIORITY") => Kw::MtPriority,
+        _ => Kw::Other,
     }
-    let mut u = [0u8; 16];
-    for (d, s) in u.iter_mut().zip(kw) {
-        *d = s.to_ascii_uppercase();
-    }
-    Some(u)
 }
 
 /// `1*20DIGIT` as u64 (no sign, no overflow).
@@ -1337,6 +1366,9 @@ pub(crate) fn reply_end(
         if lf + 1 > opts.max_line_len {
             return Err(ParseError::new(K::ReplyTooLong, from));
         }
+        // The same checks, in the same order, as for an incomplete line: the error does not
+        // depend on how the bytes were split.
+        check_reply_prefix(buf, from)?;
         let content_end = if lf > 0 && rest[lf - 1] == b'\r' {
             lf - 1
         } else if opts.allow_bare_lf {
@@ -1371,7 +1403,7 @@ fn check_reply_prefix(buf: &[u8], from: usize) -> Result<(), ParseError> {
             0 => (b'2'..=b'5').contains(&b),
             1 => (b'0'..=b'5').contains(&b),
             2 => b.is_ascii_digit(),
-            _ => b == b' ' || b == b'-' || b == b'\r',
+            _ => b == b' ' || b == b'-' || b == b'\r' || b == b'\n',
         };
         if !ok {
             return Err(ParseError::new(K::InvalidReply, from + i));
@@ -1400,10 +1432,30 @@ fn reply_line_head(line: &[u8]) -> Option<([u8; 3], bool)> {
     }
 }
 
+/// A single-line reply `ddd SP text CRLF` (the caller checked the SP and the CRLF).
+pub(crate) fn reply_single(frame: &Bytes) -> Result<Reply, ParseError> {
+    let line = &frame[..frame.len() - 2];
+    let (c, _) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, 0))?;
+    let value = u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
+    let code = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, 0))?;
+    let text = &line[4..];
+    if memchr::memchr(b'\r', text).is_some() {
+        return Err(ParseError::new(K::InvalidReply, 0));
+    }
+    let (enhanced, text) = match enhanced_code(text, c[0] - b'0') {
+        Some((esc, n)) => (Some(esc), &text[n..]),
+        None => (None, text),
+    };
+    Ok(Reply::single(
+        code,
+        ReplyLine::from_parts(enhanced, frame.slice_ref(text)),
+    ))
+}
+
 /// Builds a [`Reply`] from a complete, already framed reply (as checked by `reply_end`).
 pub(crate) fn reply_frame(frame: &Bytes, opts: &ReplyOptions) -> Result<Reply, ParseError> {
-    let mut lines = Vec::with_capacity(1);
-    let mut code = None;
+    let mut first: Option<(ReplyCode, ReplyLine)> = None;
+    let mut more: Vec<ReplyLine> = Vec::new();
     let mut pos = 0;
     while pos < frame.len() {
         let lf = memchr::memchr(b'\n', &frame[pos..]).map_or(frame.len(), |p| pos + p);
@@ -1418,22 +1470,30 @@ pub(crate) fn reply_frame(frame: &Bytes, opts: &ReplyOptions) -> Result<Reply, P
         let value =
             u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
         let rc = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, pos))?;
-        if *code.get_or_insert(rc) != rc {
-            return Err(ParseError::new(K::InconsistentReplyCode, pos));
-        }
         let text = line.get(4..).unwrap_or_default();
-        if text.contains(&b'\r') {
+        if memchr::memchr(b'\r', text).is_some() {
             return Err(ParseError::new(K::InvalidReply, pos));
         }
         let (enhanced, text) = match enhanced_code(text, c[0] - b'0') {
             Some((esc, n)) => (Some(esc), &text[n..]),
             None => (None, text),
         };
-        lines.push(ReplyLine::from_parts(enhanced, frame.slice_ref(text)));
+        let rl = ReplyLine::from_parts(enhanced, frame.slice_ref(text));
+        match &first {
+            None => first = Some((rc, rl)),
+            Some((code, _)) if *code != rc => {
+                return Err(ParseError::new(K::InconsistentReplyCode, pos));
+            }
+            Some(_) => more.push(rl),
+        }
         pos = lf + 1;
     }
-    let code = code.ok_or(ParseError::new(K::InvalidReply, 0))?;
-    Ok(Reply::from_lines(code, lines))
+    let (code, line) = first.ok_or(ParseError::new(K::InvalidReply, 0))?;
+    if more.is_empty() {
+        return Ok(Reply::single(code, line));
+    }
+    more.insert(0, line);
+    Ok(Reply::from_lines(code, more))
 }
 
 /// An enhanced status code at the start of reply text (`c.s.d` then SP or end), whose class
@@ -1489,7 +1549,8 @@ pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
             None => resp.domain = t,
         }
     }
-    resp.capabilities = lines.map(capability).collect();
+    resp.capabilities = Vec::with_capacity(reply.lines().len().saturating_sub(1));
+    resp.capabilities.extend(lines.map(capability));
     Ok(resp)
 }
 
@@ -1514,74 +1575,78 @@ fn sub_text(t: &Text, from: usize, to: usize) -> Text {
 
 /// One EHLO line (`ehlo-keyword *( SP ehlo-param )`) as a [`Capability`].
 pub fn capability(line: Text) -> Capability {
-    let s = line.as_bytes();
+    let b = line.to_bytes();
+    let s: &[u8] = &b;
     let kw_end = memchr::memchr(b' ', s).unwrap_or(s.len());
     let kw = &s[..kw_end];
-    let params: Vec<&[u8]> = s[kw_end..]
-        .split(|&b| b == b' ')
-        .filter(|p| !p.is_empty())
-        .collect();
-    let upper = upper_kw(kw);
-    let known = upper.as_ref().map(|u| &u[..kw.len()]);
-    let bare = |c: Capability| if params.is_empty() { Some(c) } else { None };
-    let typed = match known {
-        Some(b"PIPELINING") => bare(Capability::Pipelining),
-        Some(b"CHUNKING") => bare(Capability::Chunking),
-        Some(b"BINARYMIME") => bare(Capability::BinaryMime),
-        Some(b"8BITMIME") => bare(Capability::EightBitMime),
-        Some(b"STARTTLS") => bare(Capability::StartTls),
-        Some(b"SMTPUTF8") => bare(Capability::SmtpUtf8),
-        Some(b"DSN") => bare(Capability::Dsn),
-        Some(b"REQUIRETLS") => bare(Capability::RequireTls),
-        Some(b"RRVS") => bare(Capability::Rrvs),
-        Some(b"ETRN") => bare(Capability::Etrn),
-        Some(b"VRFY") => bare(Capability::Vrfy),
-        Some(b"EXPN") => bare(Capability::Expn),
-        Some(b"HELP") => bare(Capability::Help),
-        Some(b"SIZE") => match params.as_slice() {
-            [] => Some(Capability::Size(None)),
-            [n] => number(n).map(|n| Capability::Size(Some(n))),
+    let rest = &s[kw_end..];
+    let mut params = rest.split(|&c| c == b' ').filter(|p| !p.is_empty());
+    // Up to two parameters on the stack (all the typed keywords need); `more` if there are more.
+    let p0 = params.next();
+    let p1 = params.next();
+    let more = params.next().is_some();
+    let (n0, n1) = (p0.is_none(), p1.is_none());
+    // Slices of a valid UTF-8 line cut at ASCII spaces are valid UTF-8.
+    let text = |x: &[u8]| Text::from_checked(b.slice_ref(x));
+    let is = |k: &[u8]| kw.eq_ignore_ascii_case(k);
+    let bare = |c: Capability| if n0 { Some(c) } else { None };
+    let typed = match kw.len() {
+        10 if is(b"PIPELINING") => bare(Capability::Pipelining),
+        8 if is(b"CHUNKING") => bare(Capability::Chunking),
+        10 if is(b"BINARYMIME") => bare(Capability::BinaryMime),
+        8 if is(b"8BITMIME") => bare(Capability::EightBitMime),
+        19 if is(b"ENHANCEDSTATUSCODES") => bare(Capability::EnhancedStatusCodes),
+        8 if is(b"STARTTLS") => bare(Capability::StartTls),
+        8 if is(b"SMTPUTF8") => bare(Capability::SmtpUtf8),
+        3 if is(b"DSN") => bare(Capability::Dsn),
+        10 if is(b"REQUIRETLS") => bare(Capability::RequireTls),
+        4 if is(b"RRVS") => bare(Capability::Rrvs),
+        4 if is(b"ETRN") => bare(Capability::Etrn),
+        4 if is(b"VRFY") => bare(Capability::Vrfy),
+        4 if is(b"EXPN") => bare(Capability::Expn),
+        4 if is(b"HELP") => bare(Capability::Help),
+        4 if is(b"SIZE") => match (p0, n1) {
+            (None, _) => Some(Capability::Size(None)),
+            (Some(n), true) => number(n).map(|n| Capability::Size(Some(n))),
             _ => None,
         },
-        Some(b"AUTH") => params
-            .iter()
-            .map(|m| AuthMechanism::from_bytes(&line.to_bytes().slice_ref(m)))
+        9 if is(b"DELIVERBY") => match (p0, n1) {
+            (None, _) => Some(Capability::DeliverBy(None)),
+            (Some(n), true) => number(n).map(|n| Capability::DeliverBy(Some(n))),
+            _ => None,
+        },
+        4 if is(b"AUTH") => rest
+            .split(|&c| c == b' ')
+            .filter(|p| !p.is_empty())
+            .map(|m| AuthMechanism::from_bytes(&b.slice_ref(m)))
             .collect::<Option<Vec<_>>>()
             .map(Capability::Auth),
-        Some(b"MT-PRIORITY") => match params.as_slice() {
-            [] => Some(Capability::MtPriority(None)),
-            [p] if p.iter().all(|&b| is_ldh(b) || b == b'_') => {
-                Some(Capability::MtPriority(Some(sub_slice(&line, p))))
+        11 if is(b"MT-PRIORITY") => match (p0, n1) {
+            (None, _) => Some(Capability::MtPriority(None)),
+            (Some(p), true) if p.iter().all(|&c| is_ldh(c) || c == b'_') => {
+                Some(Capability::MtPriority(Some(text(p))))
             }
             _ => None,
         },
-        Some(b"FUTURERELEASE") => match params.as_slice() {
-            [i, d] if is_datetime(d) => number(i).map(|max_interval| Capability::FutureRelease {
-                max_interval,
-                max_datetime: sub_slice(&line, d),
-            }),
-            _ => None,
-        },
-        Some(b"DELIVERBY") => match params.as_slice() {
-            [] => Some(Capability::DeliverBy(None)),
-            [n] => number(n).map(|n| Capability::DeliverBy(Some(n))),
+        13 if is(b"FUTURERELEASE") => match (p0, p1, more) {
+            (Some(i), Some(d), false) if is_datetime(d) => {
+                number(i).map(|max_interval| Capability::FutureRelease {
+                    max_interval,
+                    max_datetime: text(d),
+                })
+            }
             _ => None,
         },
         _ => None,
     };
-    // ENHANCEDSTATUSCODES is 19 bytes: longer than the stack buffer.
-    let typed = typed.or_else(|| {
-        (params.is_empty() && kw.eq_ignore_ascii_case(b"ENHANCEDSTATUSCODES"))
-            .then_some(Capability::EnhancedStatusCodes)
-    });
     typed.unwrap_or_else(|| Capability::Other {
-        keyword: sub_slice(&line, kw),
-        params: params.iter().map(|p| sub_slice(&line, p)).collect(),
+        keyword: text(kw),
+        params: rest
+            .split(|&c| c == b' ')
+            .filter(|p| !p.is_empty())
+            .map(text)
+            .collect(),
     })
-}
-
-fn sub_slice(t: &Text, s: &[u8]) -> Text {
-    Text::from_utf8(t.to_bytes().slice_ref(s)).unwrap_or_default()
 }
 
 /// Decodes a `334` AUTH challenge (RFC 4954 §4): the base64 text of its single line.

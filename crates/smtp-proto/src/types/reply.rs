@@ -276,10 +276,52 @@ impl fmt::Debug for ReplyLine {
 ///
 /// Multi-line replies carry the same code on every line (the parser rejects anything else);
 /// the encoder writes the code, and the enhanced code when present, on every line.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Reply {
     code: ReplyCode,
-    lines: Vec<ReplyLine>,
+    lines: Lines,
+}
+
+/// The lines of a reply; a single-line reply (the common case) needs no heap allocation.
+#[derive(Clone)]
+enum Lines {
+    One(ReplyLine),
+    Many(Vec<ReplyLine>),
+}
+
+impl Lines {
+    fn from_vec(mut v: Vec<ReplyLine>) -> Self {
+        match v.len() {
+            0 => Lines::One(ReplyLine::from_parts(None, Bytes::new())),
+            1 => match v.pop() {
+                Some(l) => Lines::One(l),
+                None => Lines::Many(v),
+            },
+            _ => Lines::Many(v),
+        }
+    }
+
+    fn as_slice(&self) -> &[ReplyLine] {
+        match self {
+            Lines::One(l) => std::slice::from_ref(l),
+            Lines::Many(v) => v,
+        }
+    }
+}
+
+impl PartialEq for Reply {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code && self.lines() == other.lines()
+    }
+}
+
+impl Eq for Reply {}
+
+impl std::hash::Hash for Reply {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.code.hash(state);
+        self.lines().hash(state);
+    }
 }
 
 impl Reply {
@@ -295,7 +337,10 @@ impl Reply {
                 )
             })
             .collect();
-        Reply { code, lines }
+        Reply {
+            code,
+            lines: Lines::from_vec(lines),
+        }
     }
 
     /// A single-line reply from static text, without copying the text.
@@ -306,23 +351,35 @@ impl Reply {
     ) -> Self {
         Reply {
             code,
-            lines: vec![ReplyLine::from_static(enhanced, text)],
+            lines: Lines::One(ReplyLine::from_static(enhanced, text)),
+        }
+    }
+
+    /// A single-line reply.
+    pub fn single(code: ReplyCode, line: ReplyLine) -> Self {
+        Reply {
+            code,
+            lines: Lines::One(line),
         }
     }
 
     /// A reply from lines; an empty `lines` gives one empty line.
     pub fn from_lines(code: ReplyCode, lines: Vec<ReplyLine>) -> Self {
-        let lines = if lines.is_empty() {
-            vec![ReplyLine::from_parts(None, Bytes::new())]
-        } else {
-            lines
-        };
-        Reply { code, lines }
+        Reply {
+            code,
+            lines: Lines::from_vec(lines),
+        }
     }
 
     /// Appends a line.
     pub fn push_line(&mut self, line: ReplyLine) {
-        self.lines.push(line);
+        match &mut self.lines {
+            Lines::Many(v) => v.push(line),
+            Lines::One(first) => {
+                let first = std::mem::replace(first, ReplyLine::from_parts(None, Bytes::new()));
+                self.lines = Lines::Many(vec![first, line]);
+            }
+        }
     }
 
     /// The reply code.
@@ -332,18 +389,18 @@ impl Reply {
 
     /// The lines (at least one).
     pub fn lines(&self) -> &[ReplyLine] {
-        &self.lines
+        self.lines.as_slice()
     }
 
     /// The enhanced status code of the first line, if any.
     pub fn enhanced(&self) -> Option<EnhancedStatusCode> {
-        self.lines.first().and_then(|l| l.enhanced)
+        self.lines().first().and_then(|l| l.enhanced)
     }
 
     /// All lines' text joined with `\n` (lossy UTF-8).
     pub fn text(&self) -> String {
         let mut s = String::new();
-        for (i, l) in self.lines.iter().enumerate() {
+        for (i, l) in self.lines().iter().enumerate() {
             if i > 0 {
                 s.push('\n');
             }
@@ -362,14 +419,14 @@ impl fmt::Debug for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Reply")
             .field("code", &self.code.0)
-            .field("lines", &self.lines)
+            .field("lines", &self.lines())
             .finish()
     }
 }
 
 impl fmt::Display for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, l) in self.lines.iter().enumerate() {
+        for (i, l) in self.lines().iter().enumerate() {
             if i > 0 {
                 f.write_str("\n")?;
             }
