@@ -9,7 +9,9 @@ use pop3_proto::client::{Client, Config, Event, InitialResponse};
 use pop3_proto::types::MessageNumber;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&control, data)) = data.split_first() else { return };
+    let Some((&control, data)) = data.split_first() else {
+        return;
+    };
     #[allow(clippy::disallowed_methods)]
     let start = Instant::now();
     let mut now = start;
@@ -20,10 +22,18 @@ fuzz_target!(|data: &[u8]| {
     let one = MessageNumber::new(1).expect("1");
     let _ = client.capa(now);
     match control & 6 {
-        0 => { let _ = client.login(now, "u", "p"); }
-        2 => { let _ = client.auth_plain(now, "u", "p", InitialResponse::Continuation); }
-        4 => { let _ = client.auth_login(now, "u", "p", InitialResponse::Inline); }
-        _ => { let _ = client.auth_xoauth2(now, "u", "t", InitialResponse::Continuation); }
+        0 => {
+            let _ = client.login(now, "u", "p");
+        }
+        2 => {
+            let _ = client.auth_plain(now, "u", "p", InitialResponse::Continuation);
+        }
+        4 => {
+            let _ = client.auth_login(now, "u", "p", InitialResponse::Inline);
+        }
+        _ => {
+            let _ = client.auth_xoauth2(now, "u", "t", InitialResponse::Continuation);
+        }
     }
     let _ = client.stat(now);
     let _ = client.list(now, None);

@@ -10,7 +10,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(used <= data.len());
         let mut wire = BytesMut::new();
         response.encode(&mut wire);
-        let again = parse::response(&wire).expect("re-parse").expect("complete").0;
+        let again = parse::response(&wire)
+            .expect("re-parse")
+            .expect("complete")
+            .0;
         // Text is sanitised on encode, so compare through a second round.
         let mut wire2 = BytesMut::new();
         again.encode(&mut wire2);

@@ -6,9 +6,9 @@
 use bytes::{Bytes, BytesMut};
 use libfuzzer_sys::fuzz_target;
 use pop3_proto::framing::{DotStuffer, DotUnstuffer, Unstuffed};
-use pop3_proto::{parse, testing};
 use pop3_proto::testing::proptest::strategy::{Strategy, ValueTree};
 use pop3_proto::testing::proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use pop3_proto::{parse, testing};
 
 fn normalised(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len() + 8);
@@ -35,10 +35,16 @@ fuzz_target!(|data: &[u8]| {
         Config::default(),
         TestRng::from_seed(RngAlgorithm::ChaCha, seed),
     );
-    let command = testing::command().new_tree(&mut runner).expect("tree").current();
+    let command = testing::command()
+        .new_tree(&mut runner)
+        .expect("tree")
+        .current();
     let wire = command.to_bytes();
     assert_eq!(parse::command(&wire), Ok(Some((command, wire.len()))));
-    let response = testing::response().new_tree(&mut runner).expect("tree").current();
+    let response = testing::response()
+        .new_tree(&mut runner)
+        .expect("tree")
+        .current();
     let mut wire = BytesMut::new();
     response.encode(&mut wire);
     assert_eq!(parse::response(&wire), Ok(Some((response, wire.len()))));
@@ -48,7 +54,9 @@ fuzz_target!(|data: &[u8]| {
     let mut stuffer = DotStuffer::new();
     let mut stuffed = Vec::new();
     for piece in body.chunks(split_in) {
-        stuffer.stuff(Bytes::copy_from_slice(piece), |b| stuffed.extend_from_slice(&b));
+        stuffer.stuff(Bytes::copy_from_slice(piece), |b| {
+            stuffed.extend_from_slice(&b)
+        });
     }
     stuffer.finish(|b| stuffed.extend_from_slice(&b));
     let mut unstuffer = DotUnstuffer::new(usize::MAX);

@@ -13,7 +13,9 @@ use pop3_proto::types::{Mechanism, UniqueId};
 const BODY: &[u8] = b"From: a\r\n\r\n.\r\n..x\r\nline\r\n";
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&control, data)) = data.split_first() else { return };
+    let Some((&control, data)) = data.split_first() else {
+        return;
+    };
     #[allow(clippy::disallowed_methods)]
     let start = Instant::now();
     let mut now = start;
@@ -33,7 +35,11 @@ fuzz_target!(|data: &[u8]| {
             match event {
                 Event::AuthRequested { id, .. } => {
                     let maildrop = (1..=3)
-                        .map(|k| MaildropEntry { key: k, octets: BODY.len() as u64, uid: UniqueId::new(format!("u{k}")).expect("uid") })
+                        .map(|k| MaildropEntry {
+                            key: k,
+                            octets: BODY.len() as u64,
+                            uid: UniqueId::new(format!("u{k}")).expect("uid"),
+                        })
                         .collect();
                     let _ = server.accept_auth(now, id, maildrop);
                 }
