@@ -717,7 +717,10 @@ fn refused_connection_greets_with_err_and_closes() {
 
 #[test]
 fn a_broken_sasl_line_ends_the_exchange() {
-    let mut h = Harness::new(Config { max_sasl_line: 16, ..Config::default() });
+    let mut h = Harness::new(Config {
+        max_sasl_line: 16,
+        ..Config::default()
+    });
     assert_eq!(h.send("AUTH PLAIN\r\n"), "+ \r\n");
     let out = h.send(&format!("{}\r\nNOOP\r\n", "A".repeat(40)));
     assert_eq!(
