@@ -15,7 +15,7 @@
 #            SMTPS 10465
 # Accounts (domain example.org): alice/secret1, bob/secret2 (reachable by SMTP and LMTP; mail to
 # them lands in the Maildirs Dovecot serves, so SMTP -> IMAP/POP3 works end to end), and
-# carol/secret3, dave/secret4 (Dovecot only: tests that own a whole maildrop use these).
+# carol/secret3, dave/secret4, erin/secret5 (Dovecot only: each belongs to one test file).
 # The self-signed certificate is $PEERS_DIR/tls/cert.pem (CN and SAN localhost, 127.0.0.1).
 #
 # Every daemon is started with its standard streams redirected: a daemon that inherits a piped
@@ -63,6 +63,7 @@ alice:{PLAIN}secret1:$VU:$VG::$D/mail/alice
 bob:{PLAIN}secret2:$VU:$VG::$D/mail/bob
 carol:{PLAIN}secret3:$VU:$VG::$D/mail/carol
 dave:{PLAIN}secret4:$VU:$VG::$D/mail/dave
+erin:{PLAIN}secret5:$VU:$VG::$D/mail/erin
 EOF
   cat > "$D/dovecot/dovecot.conf" <<EOF
 instance_name = mailwire-peers
@@ -123,7 +124,7 @@ service auth {
   }
 }
 EOF
-  for u in alice bob carol dave; do mkdir -p "$D/mail/$u/Maildir"/{cur,new,tmp}; done
+  for u in alice bob carol dave erin; do mkdir -p "$D/mail/$u/Maildir"/{cur,new,tmp}; done
   chown -R vmail:vmail "$D/mail"
   dovecot -c "$D/dovecot/dovecot.conf" </dev/null >>"$D/dovecot/stdio.log" 2>&1
 }
