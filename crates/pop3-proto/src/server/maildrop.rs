@@ -28,6 +28,7 @@ pub(crate) struct Maildrop {
     deleted: Vec<bool>,
     live_count: u32,
     live_octets: u64,
+    total_octets: u64,
 }
 
 impl Maildrop {
@@ -44,6 +45,7 @@ impl Maildrop {
             entries,
             live_count,
             live_octets,
+            total_octets: live_octets,
         }
     }
 
@@ -70,7 +72,9 @@ impl Maildrop {
     }
 
     pub(crate) fn reset(&mut self) {
-        *self = Self::new(std::mem::take(&mut self.entries));
+        self.deleted.fill(false);
+        self.live_count = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        self.live_octets = self.total_octets;
     }
 
     pub(crate) const fn stat(&self) -> MaildropStat {

@@ -805,6 +805,17 @@ impl Server {
         reply.encode(self.out.lines());
     }
 
+    /// `+OK` and a text made of numbers and fixed words only (nothing to sanitise), formatted
+    /// straight into the output buffer.
+    fn reply_ok_fmt(&mut self, text: std::fmt::Arguments<'_>) {
+        use std::fmt::Write as _;
+        let out = self.out.lines();
+        out.extend_from_slice(b"+OK ");
+        // Writing into a BytesMut cannot fail.
+        let _ = out.write_fmt(text);
+        out.extend_from_slice(b"\r\n");
+    }
+
     fn next_id(&mut self) -> RequestId {
         self.next_id += 1;
         RequestId(self.next_id)
@@ -1135,8 +1146,8 @@ impl Server {
     fn transaction(&mut self, command: Command) {
         match command {
             Command::Stat => {
-                let text = self.maildrop.stat().to_text();
-                self.reply(&Reply::ok(text));
+                let stat = self.maildrop.stat();
+                self.reply_ok_fmt(format_args!("{} {}", stat.count, stat.octets));
             }
             Command::List { msg: Some(msg) } => match self.maildrop.get(msg) {
                 Some(e) => {
@@ -1192,7 +1203,7 @@ impl Server {
             Command::Retr { msg } => self.request_body(msg, BodyPart::Full),
             Command::Top { msg, lines } => self.request_body(msg, BodyPart::Top { lines }),
             Command::Dele { msg } => match self.maildrop.delete(msg) {
-                Ok(()) => self.reply(&Reply::ok(format!("message {msg} deleted"))),
+                Ok(()) => self.reply_ok_fmt(format_args!("message {msg} deleted")),
                 Err(DeleteError::AlreadyDeleted) => {
                     self.reply(&Reply::err(format!("message {msg} already deleted")));
                 }
@@ -1201,10 +1212,10 @@ impl Server {
             Command::Rset => {
                 self.maildrop.reset();
                 let stat = self.maildrop.stat();
-                self.reply(&Reply::ok(format!(
+                self.reply_ok_fmt(format_args!(
                     "maildrop has {} messages ({} octets)",
                     stat.count, stat.octets
-                )));
+                ));
             }
             Command::Lang { tag } if !self.config.languages.is_empty() => self.lang(tag),
             other => self.wrong_state(&other),
