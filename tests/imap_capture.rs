@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use common::*;
@@ -66,26 +65,6 @@ async fn proxy(upstream: u16, log: Arc<Mutex<Recording>>) -> u16 {
         let _ = tokio::join!(a, b);
     });
     port
-}
-
-fn dissect(args: &[&str], input: &[u8]) -> (i32, String) {
-    let mut child = Command::new(example("dissect"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn dissect");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
 }
 
 fn check_both_directions(what: &str, log: &Mutex<Recording>) {

@@ -109,6 +109,29 @@ pub fn dissect(protocol: Protocol, sender: Sender, input: &[u8], options: Option
     Dissection { items, outcome }
 }
 
+/// The CRLF line at `pos`: its content without CRLF and its length with CRLF, or how the
+/// stream stops there (incomplete, too long, a bare LF).
+fn crlf_line(input: &[u8], pos: usize, max: usize) -> Result<(&[u8], usize), Outcome> {
+    let rest = &input[pos..];
+    let Some(lf) = memchr::memchr(b'\n', rest) else {
+        return Err(Outcome::Incomplete { offset: pos });
+    };
+    let len = lf + 1;
+    if len > max {
+        return Err(Outcome::Error {
+            offset: pos,
+            reason: format!("line longer than {max} octets"),
+        });
+    }
+    if lf == 0 || rest[lf - 1] != b'\r' {
+        return Err(Outcome::Error {
+            offset: pos + lf,
+            reason: "bare LF, lines end with CRLF".into(),
+        });
+    }
+    Ok((&rest[..lf - 1], len))
+}
+
 /// Shortens a description to one readable line.
 fn one_line(s: &str) -> String {
     const MAX: usize = 160;

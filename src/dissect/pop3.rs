@@ -12,7 +12,7 @@ use pop3_proto::framing::{DotUnstuffer, Unstuffed};
 use pop3_proto::parse;
 use pop3_proto::types::{Command, Response, Status};
 
-use super::{Item, Options, Outcome, one_line};
+use super::{Item, Options, Outcome, crlf_line, one_line};
 
 /// RFC 2449 §4: 255 octets of command arguments; 512 for a whole status line.
 const STRICT_LINE: usize = 512;
@@ -33,27 +33,15 @@ pub(super) fn client(input: &[u8], options: Options, items: &mut Vec<Item>) -> O
     let mut pos = 0;
     let mut in_sasl = false;
     while pos < input.len() {
-        let (line, len) = match parse::line(&input[pos..]) {
-            Ok(Some(l)) => l,
-            Ok(None) => return Outcome::Incomplete { offset: pos },
-            Err(e) => {
-                return Outcome::Error {
-                    offset: pos + e.offset,
-                    reason: e.to_string(),
-                };
-            }
-        };
         let max = if in_sasl {
             SASL_LINE
         } else {
             line_limit(options)
         };
-        if len > max {
-            return Outcome::Error {
-                offset: pos,
-                reason: format!("line longer than {max} octets"),
-            };
-        }
+        let (line, len) = match crlf_line(input, pos, max) {
+            Ok(l) => l,
+            Err(stop) => return stop,
+        };
         match parse::command_line(line) {
             Ok(command) => {
                 if options.roundtrip {
@@ -131,22 +119,10 @@ pub(super) fn server(input: &[u8], options: Options, items: &mut Vec<Item>) -> O
     let max_content_line = if options.lenient { 1 << 20 } else { 64 * 1024 };
     let mut pos = 0;
     while pos < input.len() {
-        let (line, len) = match parse::line(&input[pos..]) {
-            Ok(Some(l)) => l,
-            Ok(None) => return Outcome::Incomplete { offset: pos },
-            Err(e) => {
-                return Outcome::Error {
-                    offset: pos + e.offset,
-                    reason: e.to_string(),
-                };
-            }
+        let (line, len) = match crlf_line(input, pos, line_limit(options)) {
+            Ok(l) => l,
+            Err(stop) => return stop,
         };
-        if len > line_limit(options) {
-            return Outcome::Error {
-                offset: pos,
-                reason: "status line too long".into(),
-            };
-        }
         let response = match parse::response_line(line) {
             Ok(r) => r,
             Err(e) => {

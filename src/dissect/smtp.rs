@@ -7,7 +7,7 @@ use smtp_proto::parse::{ParseOptions, ReplyOptions};
 use smtp_proto::types::{AuthMechanism, Command};
 use smtp_proto::{encode, parse};
 
-use super::{Item, Options, Outcome, one_line};
+use super::{Item, Options, Outcome, crlf_line, one_line};
 
 /// RFC 5321 §4.5.3.1.4: 512 octets for a command line; RFC 4954 §4: 12288 during AUTH.
 const STRICT_LINE: usize = 512;
@@ -69,28 +69,15 @@ pub(super) fn client(input: &[u8], options: Options, items: &mut Vec<Item>) -> O
         let rest = &input[pos..];
         match expect {
             Expect::Command | Expect::Sasl(_) => {
-                let Some(lf) = memchr::memchr(b'\n', rest) else {
-                    return Outcome::Incomplete { offset: pos };
-                };
-                let len = lf + 1;
                 let max = if matches!(expect, Expect::Sasl(_)) {
                     AUTH_LINE
                 } else {
                     limit
                 };
-                if len > max {
-                    return Outcome::Error {
-                        offset: pos,
-                        reason: format!("line longer than {max} octets"),
-                    };
-                }
-                if lf == 0 || rest[lf - 1] != b'\r' {
-                    return Outcome::Error {
-                        offset: pos + lf,
-                        reason: "bare LF, lines end with CRLF".into(),
-                    };
-                }
-                let line = &rest[..lf - 1];
+                let (line, len) = match crlf_line(input, pos, max) {
+                    Ok(l) => l,
+                    Err(stop) => return stop,
+                };
                 if let Expect::Sasl(n) = expect {
                     if let Err(e) = parse::sasl_response(line) {
                         return Outcome::Error {

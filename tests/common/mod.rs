@@ -131,3 +131,26 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir
 }
+
+/// Runs the `dissect` example with `args` on `input`; returns (exit code, stdout).
+pub fn dissect(args: &[&str], input: &[u8]) -> (i32, String) {
+    use std::io::Write;
+    let mut child = Command::new(example("dissect"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn dissect");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write input");
+    let out = child.wait_with_output().expect("dissect output");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
