@@ -24,10 +24,7 @@ mail_uid = 65534
 mail_gid = 65534
 first_valid_uid = 1
 mail_plugins = $mail_plugins quota
-protocol imap {{
-  mail_plugins = $mail_plugins imap_quota
-  imap_metadata = yes
-}}
+imap_metadata = yes
 mail_attribute_dict = file:%h/dovecot-attributes
 plugin {{
   quota = count:User quota
@@ -94,11 +91,16 @@ cmd("NAMESPACE")
 cmd("CREATE Archive")
 cmd("CREATE \"Entw&APw-rfe\"")
 cmd('LIST "" "*"')
+cmd("SUBSCRIBE Archive")
 cmd('LIST (SUBSCRIBED) "" "*" RETURN (CHILDREN STATUS (MESSAGES UIDNEXT SIZE))')
+cmd('LIST "" "%" RETURN (SPECIAL-USE)')
+cmd("LSUB \"\" *")
 cmd("APPEND INBOX (\\Seen $Forwarded) \"02-Jan-2024 11:00:00 +0100\"", outer)
 cmd("APPEND INBOX ()", simple)
 cmd("APPEND INBOX", inner)
-cmd("STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN SIZE HIGHESTMODSEQ)")
+status = cmd("STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN SIZE HIGHESTMODSEQ)")
+import re
+uidvalidity = [re.search(rb"UIDVALIDITY (\d+)", status).group(1).decode()]
 cmd("SELECT INBOX (CONDSTORE)")
 cmd("FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE MODSEQ)")
 cmd("UID FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)] BODY.PEEK[1] BODY.PEEK[3.HEADER] BODY[2.MIME] BINARY.PEEK[2] BINARY.SIZE[2] BODY.PEEK[]<0.20>)")
@@ -110,11 +112,18 @@ cmd("UID SORT (REVERSE DATE SUBJECT) UTF-8 ALL")
 cmd("THREAD REFERENCES UTF-8 ALL")
 cmd("UID STORE 1 +FLAGS (\\Flagged)")
 cmd("UID STORE 2 (UNCHANGEDSINCE 1) +FLAGS.SILENT (\\Deleted)")
-cmd("GETQUOTAROOT INBOX")
+cmd("GETQUOTAROOT INBOX")  # imap_quota cannot load under doveadm exec: BAD expected
 cmd('SETMETADATA INBOX (/private/comment "hello")')
 cmd('GETMETADATA INBOX (/private/comment /shared/comment)')
 cmd("UID MOVE 3 Archive")
 cmd("UID EXPUNGE 2")
+cmd("UID STORE 2 +FLAGS.SILENT (\\Deleted)")
+cmd("UID EXPUNGE 2")
+cmd("UID SEARCH RETURN (SAVE) ALL")
+cmd("FETCH $ (FLAGS)")
+cmd("UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)")
+cmd("SEARCH CHARSET UTF-8 SUBJECT", "Gr\u00fc\u00dfe".encode())
+cmd("COPY 1 Archive")
 cmd("NOOP")
 n += 1
 send(b"t%d IDLE\r\n" % n)
@@ -122,6 +131,10 @@ read_until(b"\r\n")
 send(b"DONE\r\n")
 read_until(b"t%d " % n)
 cmd("UNSELECT")
+cmd("SELECT INBOX (QRESYNC (%s 1 1:10))" % uidvalidity[0])
+cmd("UNSELECT")
+cmd("RENAME \"Entw&APw-rfe\" Drafts")
+cmd("DELETE Drafts")
 cmd("EXAMINE Archive")
 cmd("CLOSE")
 cmd("LOGOUT")
