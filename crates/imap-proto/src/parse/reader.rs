@@ -513,8 +513,8 @@ impl<'a> Reader<'a> {
         mut item: impl FnMut(&mut Self) -> PResult<T>,
     ) -> PResult<Vec<T>> {
         self.byte(b'(', "(")?;
-        let mut out = Vec::new();
         if self.eat(b')') {
+            let out = Vec::new();
             if allow_empty {
                 return Ok(out);
             }
@@ -523,6 +523,7 @@ impl<'a> Reader<'a> {
                 self.pos - 1,
             ));
         }
+        let mut out = Vec::with_capacity(4);
         loop {
             self.count_item()?;
             out.push(item(self)?);
