@@ -133,7 +133,7 @@ fn bench_envelope(c: &mut Criterion) {
                 while let Ok(Some(line)) = lines.read_line(&mut buf) {
                     let cmd = parse::command(&line);
                     assert!(cmd.is_ok());
-                    black_box(cmd.ok());
+                    black_box(&cmd);
                     n += 1;
                 }
                 assert_eq!(n, 52);
@@ -149,7 +149,7 @@ fn bench_envelope(c: &mut Criterion) {
             loop {
                 match r.ingest(&mut it) {
                     Ok(req) => {
-                        black_box(req);
+                        black_box(&req);
                         n += 1;
                     }
                     Err(stalwart::Error::NeedsMoreData { .. }) => break,
@@ -180,7 +180,7 @@ fn bench_replies(c: &mut Criterion) {
                 black_box(caps);
                 let mut n = 0;
                 while let Ok(Some(reply)) = r.read_reply(&mut buf) {
-                    black_box(reply);
+                    black_box(&reply);
                     n += 1;
                 }
                 assert_eq!(n, 52);
@@ -200,7 +200,7 @@ fn bench_replies(c: &mut Criterion) {
             loop {
                 match r.parse(&mut it) {
                     Ok(resp) => {
-                        black_box(resp);
+                        black_box(&resp);
                         r.reset();
                         n += 1;
                     }

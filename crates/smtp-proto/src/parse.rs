@@ -244,6 +244,11 @@ fn verify_err(i: In<'_>) -> nom::Err<NomErr<'_>> {
     nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify))
 }
 
+/// Parses the text after `IPv6:` (any RFC 5321 IPv6 form).
+fn ipv6(s: &[u8]) -> Option<Ipv6Addr> {
+    std::str::from_utf8(s).ok()?.parse().ok()
+}
+
 /// Parses a dotted quad strictly (`Snum = 1*3DIGIT` with value 0..=255).
 fn ipv4(s: &[u8]) -> Option<Ipv4Addr> {
     let mut parts = [0u8; 4];
@@ -259,19 +264,20 @@ fn ipv4(s: &[u8]) -> Option<Ipv4Addr> {
     (n == 4).then(|| Ipv4Addr::from(parts))
 }
 
-/// A parsed address literal, without buffers (`General` keeps the tag length).
+/// The kind of a validated address literal (the value is re-read from the text when the host
+/// is built: a payload here would make every span copy slow).
 #[derive(Clone, Copy)]
 enum Lit {
-    V4(Ipv4Addr),
-    V6(Ipv6Addr),
+    V4,
+    V6,
     General,
 }
 
 /// `address-literal` at the start of `i` (which starts with `[`).
 fn literal(i: In<'_>) -> Res<'_, Lit> {
     let (rest, inner) = bracketed(i)?;
-    if let Some(a) = ipv4(inner) {
-        return Ok((rest, Lit::V4(a)));
+    if ipv4(inner).is_some() {
+        return Ok((rest, Lit::V4));
     }
     let colon = memchr::memchr(b':', inner).ok_or_else(|| verify_err(i))?;
     let (tag_, content) = (&inner[..colon], &inner[colon + 1..]);
@@ -283,11 +289,8 @@ fn literal(i: In<'_>) -> Res<'_, Lit> {
         return Err(verify_err(i));
     }
     if tag_.eq_ignore_ascii_case(b"IPv6") {
-        let a: Ipv6Addr = std::str::from_utf8(content)
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| verify_err(i))?;
-        return Ok((rest, Lit::V6(a)));
+        ipv6(content).ok_or_else(|| verify_err(i))?;
+        return Ok((rest, Lit::V6));
     }
     if !content.iter().all(|&b| is_dcontent(b)) {
         return Err(verify_err(i));
@@ -309,11 +312,18 @@ fn host_span(i: In<'_>) -> Res<'_, Option<Lit>> {
 }
 
 /// Builds the [`Host`] for the host text `raw` (a slice of a line buffer).
+#[inline(always)]
 fn build_host(raw: Bytes, lit: Option<Lit>) -> Host {
     match lit {
         None => Host::Domain(Domain(Text::from_checked(raw))),
-        Some(Lit::V4(a)) => Host::Literal(AddressLiteral::Ipv4(a)),
-        Some(Lit::V6(a)) => Host::Literal(AddressLiteral::Ipv6(a)),
+        Some(Lit::V4) => {
+            let a = ipv4(&raw[1..raw.len() - 1]).unwrap_or(Ipv4Addr::UNSPECIFIED);
+            Host::Literal(AddressLiteral::Ipv4(a))
+        }
+        Some(Lit::V6) => {
+            let a = ipv6(&raw[6..raw.len() - 1]).unwrap_or(Ipv6Addr::UNSPECIFIED);
+            Host::Literal(AddressLiteral::Ipv6(a))
+        }
         Some(Lit::General) => {
             let inner = raw.slice(1..raw.len().saturating_sub(1).max(1));
             Host::Literal(AddressLiteral::General(GeneralLiteral(Text::from_checked(
@@ -340,7 +350,7 @@ struct MbSpan {
 /// The common case in one pass: an ASCII dot-string local part and a domain, followed by
 /// `>` or the end. `None` sends anything else (quoted strings, literals, UTF-8, errors) to the
 /// full grammar below, which accepts a superset and gives the same span for these.
-#[inline]
+#[inline(always)]
 fn mailbox_fast(i: In<'_>, long_local: bool) -> Option<(usize, usize)> {
     let n = i.len();
     // local part: atoms separated by single dots
@@ -383,17 +393,21 @@ fn mailbox_fast(i: In<'_>, long_local: bool) -> Option<(usize, usize)> {
 }
 
 /// `Mailbox = Local-part "@" ( Domain / address-literal )`, as a span of `i`.
+#[inline(always)]
 fn mailbox_span(i: In<'_>, long_local: bool) -> Res<'_, MbSpan> {
     if let Some((local, len)) = mailbox_fast(i, long_local) {
-        return Ok((
-            &i[len..],
-            MbSpan {
-                local,
-                len,
-                lit: None,
-            },
-        ));
+        let span = MbSpan {
+            local,
+            len,
+            lit: None,
+        };
+        return Ok((&i[len..], span));
     }
+    mailbox_grammar(i, long_local)
+}
+
+/// [`mailbox_span`] by the grammar alone (the reference for the fast path).
+fn mailbox_grammar(i: In<'_>, long_local: bool) -> Res<'_, MbSpan> {
     let (after_lp, lp) = local_part(i)?;
     if lp.len() > 64 && !long_local {
         return Err(verify_err(i));
@@ -412,6 +426,7 @@ fn mailbox_span(i: In<'_>, long_local: bool) -> Res<'_, MbSpan> {
 
 /// Builds the mailbox `raw` (a slice of `line`) described by `span`: two reference-count
 /// increments, no copy.
+#[inline(always)]
 fn build_mailbox(line: &Bytes, raw: &[u8], span: MbSpan) -> Mailbox {
     let raw = line.slice_ref(raw);
     let host = build_host(raw.slice(span.local + 1..), span.lit);
@@ -448,6 +463,7 @@ enum PathOut<'a> {
 }
 
 /// `"<" [ A-d-l ":" ] Mailbox ">"`, `<>` and `<Postmaster>`; without brackets when allowed.
+#[inline(always)]
 fn path<'a>(i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut<'a>> {
     if i.first() != Some(&b'<') {
         if !opts.missing_brackets {
@@ -695,6 +711,7 @@ impl CmdParser<'_> {
     }
 
     /// `FROM:` / `TO:` then the path, with the configured lenience; returns the rest.
+    #[inline(always)]
     fn keyword_colon<'b>(&self, args: Option<&'b [u8]>, kw: &[u8]) -> Result<&'b [u8], ParseError> {
         let a = args.ok_or_else(|| ParseError::new(K::InvalidArguments, self.line.len()))?;
         let rest = strip_prefix_ci(a, kw).ok_or_else(|| self.err(K::InvalidArguments, a))?;
@@ -707,12 +724,21 @@ impl CmdParser<'_> {
 
     fn mail(&self, args: Option<&[u8]>) -> Result<Command, ParseError> {
         let a = self.keyword_colon(args, b"FROM:")?;
-        let (rest, p) = path(a, self.opts).map_err(|e| self.nom_err(e, K::InvalidSender))?;
-        let from = match p {
-            PathOut::Null => ReversePath::Null,
-            PathOut::Mailbox(raw, m) => ReversePath::Mailbox(build_mailbox(self.line, raw, m)),
-            // `<Postmaster>` is not a valid reverse-path (it has no domain).
-            PathOut::Postmaster => return Err(self.err(K::InvalidSender, a)),
+        let (from, rest) = match self.fast_path(a) {
+            Some((m, rest)) => (ReversePath::Mailbox(m), rest),
+            None => {
+                let (rest, p) =
+                    path(a, self.opts).map_err(|e| self.nom_err(e, K::InvalidSender))?;
+                let from = match p {
+                    PathOut::Null => ReversePath::Null,
+                    PathOut::Mailbox(raw, m) => {
+                        ReversePath::Mailbox(build_mailbox(self.line, raw, m))
+                    }
+                    // `<Postmaster>` is not a valid reverse-path (it has no domain).
+                    PathOut::Postmaster => return Err(self.err(K::InvalidSender, a)),
+                };
+                (from, rest)
+            }
         };
         let mut params = MailParameters::default();
         let mut non_ascii_param = None;
@@ -739,13 +765,40 @@ impl CmdParser<'_> {
         })
     }
 
+    /// `<local@domain>` in the common form: the mailbox built in place, and the rest.
+    #[inline(always)]
+    fn fast_path<'b>(&self, a: &'b [u8]) -> Option<(Mailbox, &'b [u8])> {
+        let inner = a.strip_prefix(b"<")?;
+        let (local, len) = mailbox_fast(inner, self.opts.long_local_part)?;
+        if inner.get(len) != Some(&b'>') {
+            return None;
+        }
+        let raw = self.line.slice_ref(&inner[..len]);
+        let domain = raw.slice(local + 1..);
+        let m = Mailbox {
+            raw: Text::from_checked(raw),
+            at: local,
+            host: Host::Domain(Domain(Text::from_checked(domain))),
+        };
+        Some((m, &inner[len + 1..]))
+    }
+
     fn rcpt(&self, args: Option<&[u8]>) -> Result<Command, ParseError> {
         let a = self.keyword_colon(args, b"TO:")?;
-        let (rest, p) = path(a, self.opts).map_err(|e| self.nom_err(e, K::InvalidRecipient))?;
-        let to = match p {
-            PathOut::Postmaster => ForwardPath::Postmaster,
-            PathOut::Mailbox(raw, m) => ForwardPath::Mailbox(build_mailbox(self.line, raw, m)),
-            PathOut::Null => return Err(self.err(K::InvalidRecipient, a)),
+        let (to, rest) = match self.fast_path(a) {
+            Some((m, rest)) => (ForwardPath::Mailbox(m), rest),
+            None => {
+                let (rest, p) =
+                    path(a, self.opts).map_err(|e| self.nom_err(e, K::InvalidRecipient))?;
+                let to = match p {
+                    PathOut::Postmaster => ForwardPath::Postmaster,
+                    PathOut::Mailbox(raw, m) => {
+                        ForwardPath::Mailbox(build_mailbox(self.line, raw, m))
+                    }
+                    PathOut::Null => return Err(self.err(K::InvalidRecipient, a)),
+                };
+                (to, rest)
+            }
         };
         if !self.ascii && !self.opts.smtputf8 && to.mailbox().is_some_and(Mailbox::is_utf8) {
             return Err(self.err(K::Utf8WithoutSmtpUtf8, a));

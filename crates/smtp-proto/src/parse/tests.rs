@@ -711,3 +711,16 @@ fn constructors() {
     encode::reply(&r, &mut b);
     assert_eq!(&b[..], b"250-2.0.0 one\r\n250 2.0.0 two\r\n");
 }
+
+proptest::proptest! {
+    /// The one-pass fast path for `dot-string@domain` agrees with the nom grammar wherever it
+    /// answers.
+    #[test]
+    fn mailbox_fast_path_agrees_with_grammar(s in "[a-c.@\\-_!>\\[\\] 0-9]{0,24}") {
+        let i = s.as_bytes();
+        if let Some((local, len)) = mailbox_fast(i, false) {
+            let (rest, span) = mailbox_grammar(i, false).expect("grammar accepts");
+            proptest::prop_assert_eq!((span.local, span.len, rest.len()), (local, len, i.len() - len));
+        }
+    }
+}
