@@ -8,6 +8,35 @@ use libfuzzer_sys::fuzz_target;
 use pop3_proto::client::{Client, Config, Event, InitialResponse};
 use pop3_proto::types::MessageNumber;
 
+/// Turns input bytes into server lines.
+fn script(data: &[u8]) -> Vec<u8> {
+    const LINES: &[&[u8]] = &[
+        b"+OK ready <1.2@host>\r\n",
+        b"+OK\r\n",
+        b"-ERR [AUTH] no\r\n",
+        b"-ERR [IN-USE] x\r\n",
+        b"+ \r\n",
+        b"+ VXNlcm5hbWU6\r\n",
+        b"+OK 2 320\r\n",
+        b"1 120\r\n",
+        b"2 uid-2\r\n",
+        b".\r\n",
+        b"..\r\n",
+        b".x\r\n",
+        b"body line\r\n",
+        b"\r\n",
+        b"PIPELINING\r\n",
+        b"SASL PLAIN XOAUTH2\r\n",
+        b"STLS\r\n",
+        b"+OK 1 5\r\n",
+        b"junk\n",
+        b"\r",
+    ];
+    data.iter()
+        .flat_map(|&b| LINES[usize::from(b) % LINES.len()].iter().copied())
+        .collect()
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&control, data)) = data.split_first() else {
         return;
@@ -42,7 +71,16 @@ fuzz_target!(|data: &[u8]| {
     let _ = client.top(now, one, 3);
     let _ = client.stls(now);
     let _ = client.quit(now);
-    let chunk = usize::from(control >> 3) + 1;
+    // With the top bit set, the input picks server lines from a list instead of being sent
+    // raw, so the fuzzer reaches the multi-line and SASL paths quickly.
+    let scripted;
+    let data = if control & 0x80 != 0 {
+        scripted = script(data);
+        scripted.as_slice()
+    } else {
+        data
+    };
+    let chunk = usize::from((control >> 3) & 0x0f) + 1;
     for piece in data.chunks(chunk) {
         client.handle_input(now, piece);
         now += Duration::from_secs(u64::from(piece[0] % 4));

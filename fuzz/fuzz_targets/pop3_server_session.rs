@@ -12,6 +12,48 @@ use pop3_proto::types::{Mechanism, UniqueId};
 
 const BODY: &[u8] = b"From: a\r\n\r\n.\r\n..x\r\nline\r\n";
 
+/// Turns pairs of input bytes into command lines (a pick and a number).
+fn script(data: &[u8]) -> Vec<u8> {
+    const COMMANDS: &[&str] = &[
+        "USER u",
+        "PASS p",
+        "APOP u 0123456789abcdef0123456789abcdef",
+        "STAT",
+        "LIST",
+        "LIST #",
+        "UIDL",
+        "UIDL #",
+        "RETR #",
+        "TOP # #",
+        "DELE #",
+        "NOOP",
+        "RSET",
+        "QUIT",
+        "CAPA",
+        "STLS",
+        "AUTH",
+        "AUTH PLAIN",
+        "AUTH PLAIN AHUAcA==",
+        "AUTH LOGIN",
+        "dQ==",
+        "cA==",
+        "*",
+        "AUTH XOAUTH2 dXNlcj11AWF1dGg9QmVhcmVyIHQBAQ==",
+        "UTF8",
+        "LANG",
+        "LANG *",
+        "BOGUS",
+    ];
+    let mut out = Vec::new();
+    for pair in data.chunks(2) {
+        let command = COMMANDS[usize::from(pair[0]) % COMMANDS.len()];
+        let n = pair.get(1).map_or(1, |&b| b % 5);
+        out.extend_from_slice(command.replace('#', &n.to_string()).as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&control, data)) = data.split_first() else {
         return;
@@ -25,7 +67,16 @@ fuzz_target!(|data: &[u8]| {
     config.apop_timestamp = Some("<1.2@fuzz>".into());
     config.max_receive_buffer = 1024;
     let mut server = Server::new(now, config);
-    let chunk = usize::from(control >> 1) + 1;
+    // With the top bit set, the input picks commands from a list instead of being sent raw,
+    // so the fuzzer reaches the TRANSACTION state and the body paths quickly.
+    let scripted;
+    let data = if control & 0x80 != 0 {
+        scripted = script(data);
+        scripted.as_slice()
+    } else {
+        data
+    };
+    let chunk = usize::from((control >> 1) & 0x3f) + 1;
     let mut updates = 0;
     for piece in data.chunks(chunk) {
         server.handle_input(now, piece);
