@@ -105,12 +105,22 @@ impl Default for ReplyOptions {
 // character classes
 // ---------------------------------------------------------------------------------------------
 
-const fn atext_table() -> [bool; 256] {
-    let mut t = [false; 256];
+const C_ATEXT: u8 = 1;
+const C_LDH: u8 = 2;
+const C_VALUE: u8 = 4;
+const C_XCHAR: u8 = 8;
+const C_DCONTENT: u8 = 16;
+const C_QTEXT: u8 = 32;
+
+/// One table of the RFC 5321 / 3461 character classes, so every scanning loop is one load and
+/// one test per byte.
+const fn class_table() -> [u8; 256] {
+    let mut t = [0u8; 256];
     let mut i = 0;
     while i < 256 {
         let b = i as u8;
-        t[i] = b.is_ascii_alphanumeric()
+        let mut c = 0;
+        if b.is_ascii_alphanumeric()
             || matches!(
                 b,
                 b'!' | b'#'
@@ -131,40 +141,63 @@ const fn atext_table() -> [bool; 256] {
                     | b'|'
                     | b'}'
                     | b'~'
-            );
+            )
+        {
+            c |= C_ATEXT;
+        }
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            c |= C_LDH;
+        }
+        // esmtp-value = 1*(%d33-60 / %d62-126), plus UTF-8 (checked later against SMTPUTF8)
+        if matches!(b, 33..=60 | 62..=126) || b >= 0x80 {
+            c |= C_VALUE;
+        }
+        // xtext xchar: 33..=126 except `+` and `=`
+        if matches!(b, 33..=126) && b != b'+' && b != b'=' {
+            c |= C_XCHAR;
+        }
+        // dcontent = %d33-90 / %d94-126
+        if matches!(b, 33..=90 | 94..=126) {
+            c |= C_DCONTENT;
+        }
+        // qtextSMTP = %d32-33 / %d35-91 / %d93-126, plus UTF-8 with SMTPUTF8
+        if matches!(b, 32..=33 | 35..=91 | 93..=126) || b >= 0x80 {
+            c |= C_QTEXT;
+        }
+        t[i] = c;
         i += 1;
     }
     t
 }
-static ATEXT: [bool; 256] = atext_table();
+static CLASS: [u8; 256] = class_table();
 
-#[inline]
+#[inline(always)]
+fn class(b: u8, c: u8) -> bool {
+    CLASS[usize::from(b)] & c != 0
+}
+#[inline(always)]
 fn is_atext(b: u8) -> bool {
-    ATEXT[usize::from(b)]
+    class(b, C_ATEXT)
 }
-#[inline]
+#[inline(always)]
 fn is_ldh(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-'
+    class(b, C_LDH)
 }
-/// `qtextSMTP = %d32-33 / %d35-91 / %d93-126` (plus UTF-8 with SMTPUTF8)
-#[inline]
+#[inline(always)]
 fn is_qtext(b: u8) -> bool {
-    matches!(b, 32..=33 | 35..=91 | 93..=126) || b >= 0x80
+    class(b, C_QTEXT)
 }
-/// `dcontent = %d33-90 / %d94-126`
-#[inline]
+#[inline(always)]
 fn is_dcontent(b: u8) -> bool {
-    matches!(b, 33..=90 | 94..=126)
+    class(b, C_DCONTENT)
 }
-/// `esmtp-value = 1*(%d33-60 / %d62-126)` (plus UTF-8, checked later against SMTPUTF8)
-#[inline]
+#[inline(always)]
 fn is_esmtp_value(b: u8) -> bool {
-    matches!(b, 33..=60 | 62..=126) || b >= 0x80
+    class(b, C_VALUE)
 }
-/// xtext `xchar`: 33..=126 except `+` and `=`.
-#[inline]
+#[inline(always)]
 fn is_xchar(b: u8) -> bool {
-    matches!(b, 33..=126) && b != b'+' && b != b'='
+    class(b, C_XCHAR)
 }
 #[inline]
 fn is_upper_hex(b: u8) -> bool {
