@@ -726,7 +726,7 @@ fn body_fields() -> impl Strategy<Value = BodyFields> {
 pub fn body_structure(extensible: bool) -> impl Strategy<Value = BodyStructure> {
     let ext = move |multipart| {
         if extensible {
-            option::of(body_extension(multipart)).boxed()
+            option::of(body_extension(multipart).prop_map(Box::new)).boxed()
         } else {
             Just(None).boxed()
         }
@@ -761,7 +761,7 @@ pub fn body_structure(extensible: bool) -> impl Strategy<Value = BodyStructure> 
     leaf.prop_recursive(3, 10, 3, move |inner| {
         let ext = move |multipart| {
             if extensible {
-                option::of(body_extension(multipart)).boxed()
+                option::of(body_extension(multipart).prop_map(Box::new)).boxed()
             } else {
                 Just(None).boxed()
             }

@@ -30,8 +30,9 @@ fn address_list(r: &mut Reader<'_>) -> PResult<Vec<Address>> {
         return Ok(Vec::new());
     }
     r.byte(b'(', "(")?;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(2);
     loop {
+        r.count_item()?;
         out.push(address(r)?);
         if r.eat(b')') {
             return Ok(out);
@@ -190,7 +191,7 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
             if more(r) {
                 let mut ext = BodyExtension::default();
                 extension_tail(r, &mut ext)?;
-                extension = Some(ext);
+                extension = Some(Box::new(ext));
             }
         }
         r.byte(b')', ")")?;
@@ -245,7 +246,7 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
             ..BodyExtension::default()
         };
         extension_tail(r, &mut ext)?;
-        extension = Some(ext);
+        extension = Some(Box::new(ext));
     }
     r.byte(b')', ")")?;
     let _ = start;

@@ -34,6 +34,27 @@ static ASTRING: [bool; 256] = table(1);
 /// Name tokens: atom chars except `[` and `<` (so `BODY[` splits at the bracket).
 static NAME: [bool; 256] = table(2);
 
+const QUOTE: u8 = 1;
+const BACKSLASH: u8 = 2;
+const FORBIDDEN: u8 = 3;
+const EIGHT_BIT: u8 = 4;
+
+/// Byte classes inside a quoted string (0 = plain).
+static QUOTED: [u8; 256] = {
+    let mut out = [0u8; 256];
+    let mut index = 0x80;
+    while index < 256 {
+        out[index] = EIGHT_BIT;
+        index += 1;
+    }
+    out[b'"' as usize] = QUOTE;
+    out[b'\\' as usize] = BACKSLASH;
+    out[b'\r' as usize] = FORBIDDEN;
+    out[b'\n' as usize] = FORBIDDEN;
+    out[0] = FORBIDDEN;
+    out
+};
+
 pub(crate) struct Reader<'a> {
     src: &'a Bytes,
     buf: &'a [u8],
@@ -254,7 +275,7 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn nil(&mut self) -> bool {
-        self.keyword(b"NIL")
+        matches!(self.buf.get(self.pos), Some(b'N' | b'n')) && self.keyword(b"NIL")
     }
 
     pub(crate) fn number64(&mut self) -> PResult<u64> {
@@ -346,39 +367,43 @@ impl<'a> Reader<'a> {
         let mut escaped: Option<Vec<u8>> = None;
         let mut eight_bit = false;
         loop {
-            let Some(byte) = self.peek() else {
-                return Err(self.error(ParseErrorKind::Incomplete));
+            // One pass with a class table: plain bytes cost a load and a compare.
+            let rest = &self.buf[self.pos..];
+            let Some(found) = rest.iter().position(|&b| QUOTED[b as usize] != 0) else {
+                self.hit_end.set(true);
+                return Err(ParseError::new(ParseErrorKind::Incomplete, self.buf.len()));
             };
-            match byte {
-                b'"' => break,
-                b'\\' => {
-                    let next = self.peek_at(1);
-                    match next {
-                        Some(b'"' | b'\\') => {}
-                        None => return Err(self.error(ParseErrorKind::Incomplete)),
-                        Some(_) if self.options.lenience.bad_quoted => {
-                            // Keep the backslash as a plain byte.
-                            if let Some(out) = escaped.as_mut() {
-                                out.push(b'\\');
-                            }
-                            self.pos += 1;
-                            continue;
-                        }
-                        Some(_) => return Err(self.error(ParseErrorKind::BadQuoted)),
-                    }
-                    let out = escaped.get_or_insert_with(|| self.buf[start..self.pos].to_vec());
-                    out.push(next.unwrap_or(b'\\'));
-                    self.pos += 2;
-                    continue;
-                }
-                b'\r' | b'\n' | 0 => return Err(self.error(ParseErrorKind::BadQuoted)),
-                0x80.. => eight_bit = true,
-                _ => {}
-            }
             if let Some(out) = escaped.as_mut() {
-                out.push(byte);
+                out.extend_from_slice(&rest[..found]);
             }
-            self.pos += 1;
+            self.pos += found;
+            match QUOTED[rest[found] as usize] {
+                QUOTE => break,
+                EIGHT_BIT => {
+                    eight_bit = true;
+                    if let Some(out) = escaped.as_mut() {
+                        out.push(rest[found]);
+                    }
+                    self.pos += 1;
+                }
+                BACKSLASH => match self.peek_at(1) {
+                    Some(next @ (b'"' | b'\\')) => {
+                        let out = escaped.get_or_insert_with(|| self.buf[start..self.pos].to_vec());
+                        out.push(next);
+                        self.pos += 2;
+                    }
+                    None => return Err(self.error(ParseErrorKind::Incomplete)),
+                    Some(_) if self.options.lenience.bad_quoted => {
+                        // Keep the backslash as a plain byte.
+                        if let Some(out) = escaped.as_mut() {
+                            out.push(b'\\');
+                        }
+                        self.pos += 1;
+                    }
+                    Some(_) => return Err(self.error(ParseErrorKind::BadQuoted)),
+                },
+                _ => return Err(self.error(ParseErrorKind::BadQuoted)),
+            }
         }
         let end = self.pos;
         self.pos += 1;

@@ -125,7 +125,7 @@ pub enum BodyStructure {
         /// Common fields.
         fields: BodyFields,
         /// Extension data (BODYSTRUCTURE only).
-        extension: Option<BodyExtension>,
+        extension: Option<Box<BodyExtension>>,
     },
     /// A multipart.
     Multipart {
@@ -136,6 +136,6 @@ pub enum BodyStructure {
         /// Content-Type parameters (BODYSTRUCTURE only; NIL = empty).
         params: Vec<(IString, IString)>,
         /// Further extension data (BODYSTRUCTURE only); `md5` is unused.
-        extension: Option<BodyExtension>,
+        extension: Option<Box<BodyExtension>>,
     },
 }
