@@ -721,7 +721,7 @@ impl ReplyReader {
         {
             // The common case: a complete single-line reply at the front.
             let frame = buf.split_to(lf + 1).freeze();
-            return parse::reply_single(&frame).map(Some);
+            return parse::reply_single(frame).map(Some);
         }
         let from = self.next.min(buf.len());
         let scan = parse::reply_end(buf, from, self.lines, &self.opts);

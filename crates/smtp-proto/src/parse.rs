@@ -13,7 +13,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use base64::Engine as _;
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use nom::Parser;
 use nom::bytes::complete::{tag, take_while1};
 use nom::combinator::recognize;
@@ -1518,24 +1518,25 @@ fn reply_line_head(line: &[u8]) -> Option<([u8; 3], bool)> {
     }
 }
 
-/// A single-line reply `ddd SP text CRLF` (the caller checked the SP and the CRLF).
-pub(crate) fn reply_single(frame: &Bytes) -> Result<Reply, ParseError> {
+/// A single-line reply `ddd SP text CRLF` (the caller checked the SP and the CRLF). The text
+/// keeps `frame`'s buffer (no copy, no extra reference count).
+pub(crate) fn reply_single(mut frame: Bytes) -> Result<Reply, ParseError> {
     let line = &frame[..frame.len() - 2];
     let (c, _) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, 0))?;
     let value = u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
     let code = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, 0))?;
     let text = &line[4..];
-    if memchr::memchr(b'\r', text).is_some() {
+    if text.iter().any(|&b| b == b'\r') {
         return Err(ParseError::new(K::InvalidReply, 0));
     }
-    let (enhanced, text) = match enhanced_code(text, c[0] - b'0') {
-        Some((esc, n)) => (Some(esc), &text[n..]),
-        None => (None, text),
+    let (enhanced, skip) = match enhanced_code(text, c[0] - b'0') {
+        Some((esc, n)) => (Some(esc), n),
+        None => (None, 0),
     };
-    Ok(Reply::single(
-        code,
-        ReplyLine::from_parts(enhanced, frame.slice_ref(text)),
-    ))
+    let end = frame.len() - 2;
+    frame.truncate(end);
+    frame.advance(4 + skip);
+    Ok(Reply::single(code, ReplyLine::from_parts(enhanced, frame)))
 }
 
 /// Builds a [`Reply`] from a complete, already framed reply (as checked by `reply_end`).
