@@ -1526,7 +1526,7 @@ pub(crate) fn reply_single(mut frame: Bytes) -> Result<Reply, ParseError> {
     let value = u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
     let code = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, 0))?;
     let text = &line[4..];
-    if text.iter().any(|&b| b == b'\r') {
+    if text.contains(&b'\r') {
         return Err(ParseError::new(K::InvalidReply, 0));
     }
     let (enhanced, skip) = match enhanced_code(text, c[0] - b'0') {
