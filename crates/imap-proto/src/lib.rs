@@ -31,8 +31,8 @@
 //!
 //! | module | what it does |
 //! |---|---|
-//! | [`framing`] | splits a byte stream into messages (lines plus `{n}`/`{n+}`/`~{n}` literals), enforces [`framing::Limits`], reports synchronising literals that wait for `+` |
-//! | [`parse`] | parses one message into [`types`], zero-copy over [`bytes::Bytes`]; [`parse::ParseOptions`] holds nesting depth and documented leniences |
+//! | [`framing`] | splits a byte stream into messages (lines plus `{n}`/`{n+}`/`~{n}` literals), enforces [`framing::Limits`], reports synchronising literals that wait for `+`, optionally streams big literals in pieces; [`framing::split_stream`] walks a recorded stream with offsets |
+//! | [`parse`] | parses one message into [`types`], zero-copy over [`bytes::Bytes`]; [`parse::ParseOptions`] holds nesting depth, item count and documented leniences; [`parse::ClientStreamParser`] knows when SASL lines and `DONE` are due; [`parse::append_head`] and friends parse streamed APPENDs |
 //! | [`encode`] | writes any value back, choosing atom, quoted string, synchronising literal, LITERAL+/LITERAL-, literal8 or quoted UTF-8 from the peer's capabilities, and yields line/literal fragments |
 //! | [`types`] | one type model for IMAP4rev2 and IMAP4rev1 plus every extension, always compiled |
 //! | [`error`] | `ParseError { kind, offset }`, `FramingError`, `ValidationError` |
@@ -55,11 +55,24 @@
 //! | `testing` | no | proptest strategies for the types ([`testing`]) |
 //! | `codec` | no | tokio-util `Decoder`/`Encoder` ([`codec`]) |
 //!
+//! # Driving it from a session
+//!
+//! A server keeps a [`framing::Framer`] over its receive buffer. On
+//! [`framing::Progress::ContinuationNeeded`] it writes `+ ...` (or calls
+//! [`framing::Framer::reject_literal`] and answers `NO`); on
+//! [`framing::Progress::Message`] it splits the bytes off (`split_to(len).freeze()`)
+//! and parses them with [`parse::ClientStreamParser`]; on
+//! [`framing::Progress::Discard`] it drops the bytes and answers with
+//! [`FramingError::to_response`] (tag from [`parse::tag_of`]). A client encodes with
+//! [`encode::Encoder`] and sends [`encode::Encoded::fragments`] one by one, waiting for
+//! `+` after each fragment that `awaits_continuation`.
+//!
 //! # Security
 //!
 //! Peer bytes never panic, never allocate from an announced literal size, and never
 //! recurse deeper than [`parse::ParseOptions::max_depth`]. A malformed or oversized
-//! message is dropped alone; the stream stays in sync.
+//! message is dropped alone; the stream stays in sync. Errors carry a byte offset and
+//! map once to their wire answer (`to_response`).
 
 #[cfg(feature = "codec")]
 pub mod codec;
