@@ -105,6 +105,14 @@ impl LineReader {
         self.auth_limit = self.auth_limit.max(self.limit);
     }
 
+    /// Forgets the scan position and any line being discarded. Call it whenever the buffer is
+    /// emptied or replaced other than by this reader (e.g. the plaintext thrown away at
+    /// STARTTLS): the reader assumes that between calls bytes are only appended.
+    pub fn reset(&mut self) {
+        self.scanned = 0;
+        self.discarding = None;
+    }
+
     /// True while the rest of an over-long line is being thrown away.
     pub fn is_discarding(&self) -> bool {
         self.discarding.is_some()
@@ -140,7 +148,10 @@ impl LineReader {
                 }
             }
         }
-        let start = self.scanned.min(buf.len());
+        if self.scanned > buf.len() {
+            self.scanned = 0;
+        }
+        let start = self.scanned;
         match memchr::memchr(b'\n', &buf[start..]) {
             Some(p) => {
                 let lf = start + p;
@@ -709,6 +720,14 @@ impl ReplyReader {
         }
     }
 
+    /// Forgets the scan position. Call it whenever the buffer is emptied or replaced other than
+    /// by this reader (e.g. at STARTTLS): the reader assumes that between calls bytes are only
+    /// appended.
+    pub fn reset(&mut self) {
+        self.next = 0;
+        self.lines = 0;
+    }
+
     /// Takes the next complete reply off the front of `buf`; `Ok(None)` when more bytes are
     /// needed. The reply's text shares `buf`'s memory.
     pub fn read_reply(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, ParseError> {
@@ -723,8 +742,10 @@ impl ReplyReader {
             let frame = buf.split_to(lf + 1).freeze();
             return parse::reply_single(frame).map(Some);
         }
-        let from = self.next.min(buf.len());
-        let scan = parse::reply_end(buf, from, self.lines, &self.opts);
+        if self.next > buf.len() {
+            self.reset();
+        }
+        let scan = parse::reply_end(buf, self.next, self.lines, &self.opts);
         match scan {
             Err(e) => {
                 self.next = 0;
