@@ -56,6 +56,35 @@ pub struct StatusResponse {
     pub text: Text,
 }
 
+impl StatusResponse {
+    /// An untagged response of this kind with plain text; add a tag or a code with
+    /// [`StatusResponse::tagged`] and [`StatusResponse::with_code`].
+    pub fn new(kind: StatusKind, text: Text) -> Self {
+        Self {
+            tag: None,
+            kind,
+            code: None,
+            text,
+        }
+    }
+
+    /// The same response, completing the command with this tag.
+    pub fn tagged(self, tag: Tag) -> Self {
+        Self {
+            tag: Some(tag),
+            ..self
+        }
+    }
+
+    /// The same response with a response code.
+    pub fn with_code(self, code: ResponseCode) -> Self {
+        Self {
+            code: Some(code),
+            ..self
+        }
+    }
+}
+
 /// A continuation request (`+ text` or `+ base64`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Continuation {
