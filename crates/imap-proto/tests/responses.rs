@@ -356,12 +356,12 @@ fn type_sizes_stay_small() {
 
 #[test]
 fn status_response_builders() {
-    let response = StatusResponse::new(StatusKind::No, Text::try_from("Mailbox full").unwrap())
+    let status = StatusResponse::new(StatusKind::No, Text::try_from("Mailbox full").unwrap())
         .tagged(Tag::try_from("a7").unwrap())
         .with_code(ResponseCode::OverQuota);
     let wire = imap_proto::encode::Encoder::default()
-        .response(&Response::Status(response.clone()))
+        .response(&Response::Status(status.clone()))
         .to_bytes();
     assert_eq!(&wire[..], b"a7 NO [OVERQUOTA] Mailbox full\r\n");
-    assert_eq!(response(&wire), Response::Status(response));
+    assert_eq!(response(&wire), Response::Status(status));
 }
