@@ -259,6 +259,16 @@ impl DotStuffer {
         if self.at_line_start && chunk[0] == b'.' {
             out(DOT);
         }
+        if !has_bare_lf(self.prev_cr, &chunk) {
+            // The common case (stored mail has CRLF line endings): only lines that start with
+            // a dot need work, and a substring search finds them without visiting every line.
+            for lf in memmem::find_iter(&chunk, b"\n.") {
+                out(chunk.slice(start..lf + 2));
+                start = lf + 1;
+            }
+            self.finish_chunk(chunk, start, out);
+            return;
+        }
         for lf in memchr_iter(b'\n', &chunk) {
             let has_cr = if lf == 0 {
                 self.prev_cr
@@ -279,6 +289,11 @@ impl DotStuffer {
                 start = lf + 1;
             }
         }
+        self.finish_chunk(chunk, start, out);
+    }
+
+    /// Sends the rest of `chunk` from `start` and remembers how it ended.
+    fn finish_chunk(&mut self, chunk: Bytes, start: usize, mut out: impl FnMut(Bytes)) {
         let last = chunk[chunk.len() - 1];
         self.at_line_start = last == b'\n';
         self.prev_cr = last == b'\r';
@@ -301,6 +316,25 @@ impl DotStuffer {
         }
         *self = Self::new();
     }
+}
+
+/// Whether `chunk` has an LF without a CR before it (`prev_cr`: the previous chunk ended in
+/// CR). One branch-free pass the compiler vectorises, much cheaper than visiting every line.
+fn has_bare_lf(prev_cr: bool, chunk: &[u8]) -> bool {
+    if chunk.first() == Some(&b'\n') && !prev_cr {
+        return true;
+    }
+    chunk.chunks(4096).any(|block| {
+        let (before, after) = (&block[..block.len() - 1], &block[1..]);
+        let bare = before.iter().zip(after).fold(0u8, |bare, (&a, &b)| {
+            bare | (u8::from(b == b'\n') & u8::from(a != b'\r'))
+        });
+        bare != 0
+    }) || chunk
+        .chunks(4096)
+        .skip(1)
+        .zip(chunk.chunks(4096))
+        .any(|(next, prev)| next[0] == b'\n' && prev[prev.len() - 1] != b'\r')
 }
 
 /// Cuts a message after its header, the empty line and `n` body lines (TOP, RFC 1939 §7).

@@ -215,3 +215,28 @@ fn top_counts_body_lines_after_the_blank_line() {
         b"A: b\r\n\r\n"
     );
 }
+
+#[test]
+fn bare_lf_is_found_anywhere_including_block_edges() {
+    for at in [0, 1, 4095, 4096, 4097, 8191, 8192, 9999] {
+        let mut content = vec![b'x'; 10_000];
+        for i in (100..10_000).step_by(100) {
+            content[i - 1] = b'\r';
+            content[i] = b'\n';
+        }
+        content[at] = b'\n';
+        if at > 0 {
+            content[at - 1] = b'y';
+        }
+        assert!(has_bare_lf(false, &content), "bare LF at {at}");
+        let stuffed = stuff_all(&[&content]);
+        assert!(
+            !stuffed.windows(2).any(|w| w[1] == b'\n' && w[0] != b'\r'),
+            "normalised at {at}"
+        );
+    }
+    let crlf: Vec<u8> = b"line\r\n".repeat(2000);
+    assert!(!has_bare_lf(false, &crlf));
+    assert!(has_bare_lf(false, b"\nx"));
+    assert!(!has_bare_lf(true, b"\nx"));
+}
