@@ -137,3 +137,29 @@ fn frame_with(
     assert!(buffer.is_empty(), "left over {buffer:?}");
     (messages, continuations)
 }
+
+proptest! {
+    /// Modified UTF-7 (RFC 3501 section 5.1.3): any Unicode name survives
+    /// encode/decode, and the encoding is printable ASCII only.
+    #[test]
+    fn modified_utf7_round_trips(name in "\\PC{0,24}") {
+        let wire = imap_proto::types::encode_modified_utf7(&name);
+        prop_assert!(wire.bytes().all(|b| (0x20..=0x7e).contains(&b)));
+        prop_assert_eq!(imap_proto::types::decode_modified_utf7(wire.as_bytes()).unwrap(), name);
+    }
+
+    /// The context-aware client parser reads any encoded command back.
+    #[test]
+    fn client_stream_parser_reads_commands(command in testing::command()) {
+        let wire = imap_proto::encode::Encoder::default().command(&command).to_bytes();
+        let mut parser = imap_proto::parse::ClientStreamParser::new(Default::default());
+        let parsed = parser.parse(&wire).unwrap();
+        prop_assert_eq!(
+            parsed,
+            imap_proto::parse::Status::Complete {
+                value: imap_proto::parse::ClientMessage::Command(command),
+                len: wire.len()
+            }
+        );
+    }
+}
