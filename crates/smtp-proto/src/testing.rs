@@ -276,7 +276,7 @@ pub fn command() -> impl Strategy<Value = Command> {
                 mechanism,
                 initial_response: ir.map(Secret::from),
             }),
-        1 => "[@#]?[!-~]{1,20}".prop_map(|n| Command::Etrn { name: Text::from(n) }),
+        1 => "[@#]?[!-\"$-?A-~][!-~]{0,19}".prop_map(|n| Command::Etrn { name: Text::from(n) }),
         1 => ("X[A-Z0-9-]{0,10}", prop::collection::vec(any::<u8>().prop_filter("no CR LF NUL", |b| !matches!(b, 0 | b'\r' | b'\n')), 0..30))
             .prop_map(|(verb, args)| Command::Unknown {
                 verb: Text::from(verb),
