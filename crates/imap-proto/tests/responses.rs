@@ -303,8 +303,6 @@ fn real_server_defects_under_lenience() {
         (b"* 1 FETCH (ENVELOPE (NIL \"caf\xe9\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n", |l| l.bad_quoted = true),
         // A bare `+` continuation (modern-email/defects).
         (b"+\r\n", |l| l.missing_text = true),
-        // Gmail: no text after a response code.
-        (b"* OK [HIGHESTMODSEQ 5]\r\n", |l| l.missing_text = true),
         (b"A1 OK\r\n", |l| l.missing_text = true),
         // LF-only line ends.
         (b"* 3 EXISTS\n", |l| l.bare_lf = true),
@@ -364,4 +362,35 @@ fn status_response_builders() {
         .to_bytes();
     assert_eq!(&wire[..], b"a7 NO [OVERQUOTA] Mailbox full\r\n");
     assert_eq!(response(&wire), Response::Status(status));
+}
+
+/// `[` is a TEXT-CHAR: a bracket that opens no well-formed code is plain text, and a
+/// code with nothing after it (Gmail) is text when strict, a code under `missing_text`.
+#[test]
+fn brackets_in_text() {
+    for wire in [
+        &b"* OK [not a code\r\n"[..],
+        b"* NO [ALERT]no space\r\n",
+        b"a1 OK [] empty\r\n",
+    ] {
+        let Response::Status(status) = response(wire) else {
+            panic!("status");
+        };
+        assert!(status.text.as_bytes().starts_with(b"["), "{status:?}");
+        response_round_trip(&Response::Status(status));
+    }
+    let gmail = b"* OK [HIGHESTMODSEQ 5]\r\n";
+    let Response::Status(strict) = response(gmail) else {
+        panic!("status");
+    };
+    assert_eq!(
+        (strict.code, strict.text.as_bytes()),
+        (None, &b"[HIGHESTMODSEQ 5]"[..])
+    );
+    let mut options = ParseOptions::default();
+    options.lenience.missing_text = true;
+    let Response::Status(lenient) = response_with(gmail, &options) else {
+        panic!("status");
+    };
+    assert_eq!(lenient.code, Some(ResponseCode::HighestModSeq(5)));
 }

@@ -93,16 +93,15 @@ fn resp_text(r: &mut Reader<'_>) -> PResult<(Option<ResponseCode>, Text)> {
 fn resp_text_after_sp(r: &mut Reader<'_>) -> PResult<(Option<ResponseCode>, Text)> {
     let mut code = None;
     if r.peek() == Some(b'[') {
-        r.pos += 1;
-        code = Some(response_code(r)?);
-        r.byte(b']', "]")?;
-        if r.at_crlf() {
-            if !r.options.lenience.missing_text {
-                return Err(r.expected("SP"));
-            }
-            return Ok((code, Text::default()));
+        let start = r.pos;
+        match code_and_separator(r) {
+            Ok((parsed, true)) => return Ok((Some(parsed), Text::default())),
+            Ok((parsed, false)) => code = Some(parsed),
+            Err(error) if error.kind == ParseErrorKind::Incomplete => return Err(error),
+            // `[` is also a TEXT-CHAR: a bracket that does not open a well-formed code
+            // followed by SP starts plain text.
+            Err(_) => r.pos = start,
         }
-        r.sp()?;
     }
     let (start, end) = r.until_crlf()?;
     let text = r.slice(start, end);
@@ -110,6 +109,22 @@ fn resp_text_after_sp(r: &mut Reader<'_>) -> PResult<(Option<ResponseCode>, Text
         return Err(ParseError::new(ParseErrorKind::Expected("text"), start));
     }
     Ok((code, Text::unchecked(text)))
+}
+
+/// `"[" resp-text-code "]" SP`; `true` when the line ends right after the `]`
+/// (accepted under the `missing_text` lenience only).
+fn code_and_separator(r: &mut Reader<'_>) -> PResult<(ResponseCode, bool)> {
+    r.byte(b'[', "[")?;
+    let code = response_code(r)?;
+    r.byte(b']', "]")?;
+    if r.at_crlf() {
+        if r.options.lenience.missing_text {
+            return Ok((code, true));
+        }
+        return Err(r.expected("SP"));
+    }
+    r.sp()?;
+    Ok((code, false))
 }
 
 fn response_code(r: &mut Reader<'_>) -> PResult<ResponseCode> {
