@@ -166,8 +166,10 @@ impl LineReader {
                     buf.advance(lf + 1);
                     return Err(ParseError::new(K::BareLineEnding, lf));
                 }
-                let line = buf.split_to(lf + 1).freeze();
-                Ok(Some(line.slice(..if crlf { lf - 1 } else { lf })))
+                let mut line = buf.split_to(lf + 1).freeze();
+                // truncate, not slice: no second reference count
+                line.truncate(if crlf { lf - 1 } else { lf });
+                Ok(Some(line))
             }
             None => {
                 let (limit, kind) = self.limit_for(buf);
