@@ -202,7 +202,6 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
             extension,
         });
     }
-    let start = r.pos;
     let media_type = r.string()?;
     r.sp()?;
     let subtype = r.string()?;
@@ -249,7 +248,6 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
         extension = Some(Box::new(ext));
     }
     r.byte(b')', ")")?;
-    let _ = start;
     Ok(BodyStructure::Single {
         kind,
         fields,
