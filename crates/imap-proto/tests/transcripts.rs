@@ -219,3 +219,110 @@ fn dovecot_session() {
         Some(ResponseCode::CopyUid { .. })
     ));
 }
+
+/// The Dovecot server stream framed with every literal over 4 bytes streamed: the
+/// streamed heads, data and tails of FETCH responses parse back (with `fetch_head`,
+/// `fetch_next`, `fetch_end`) to exactly the items of the whole responses.
+#[test]
+fn dovecot_fetch_bodies_streamed() {
+    use imap_proto::framing::{Framer, Progress};
+    use imap_proto::parse::{fetch_end, fetch_head, fetch_next};
+    use imap_proto::types::{Data, FetchItem, StreamedItem};
+    let server = include_bytes!("transcripts/dovecot.server.bin");
+    let whole: Vec<Response> = replay_server(server);
+    let options = ParseOptions::default();
+    let mut limits = Limits::client();
+    limits.stream_literals_over = 4;
+    let mut framer = Framer::new(Direction::ServerToClient, limits);
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut rebuilt: Vec<Option<Vec<FetchItem>>> = Vec::new();
+    let mut current: Option<(Vec<FetchItem>, StreamedItem, Vec<u8>)> = None;
+    let mut streamed_fetches = 0;
+    for piece in server.chunks(5) {
+        buffer.extend_from_slice(piece);
+        loop {
+            match framer.advance(&buffer) {
+                Progress::Incomplete => break,
+                Progress::LiteralStarted { head, .. } => {
+                    let bytes = Bytes::from(buffer.drain(..head).collect::<Vec<u8>>());
+                    let (mut items, parsed) = match current.take() {
+                        None => {
+                            let Ok(Status::Complete { value, .. }) = fetch_head(&bytes, &options)
+                            else {
+                                panic!("head {bytes:?}");
+                            };
+                            (Vec::new(), value)
+                        }
+                        Some((mut items, streamed, data)) => {
+                            items.push(finish(streamed, data));
+                            let Ok(Status::Complete { value, .. }) = fetch_next(&bytes, &options)
+                            else {
+                                panic!("next {bytes:?}");
+                            };
+                            (items, value)
+                        }
+                    };
+                    items.extend(parsed.items);
+                    current = Some((items, parsed.streamed, Vec::new()));
+                }
+                Progress::LiteralData { len, .. } => {
+                    let data: Vec<u8> = buffer.drain(..len).collect();
+                    current.as_mut().expect("streaming").2.extend(data);
+                }
+                Progress::Message { len } => {
+                    let bytes = Bytes::from(buffer.drain(..len).collect::<Vec<u8>>());
+                    match current.take() {
+                        Some((mut items, streamed, data)) => {
+                            items.push(finish(streamed, data));
+                            let Ok(Status::Complete { value, .. }) = fetch_end(&bytes, &options)
+                            else {
+                                panic!("tail {bytes:?}");
+                            };
+                            items.extend(value);
+                            rebuilt.push(Some(items));
+                            streamed_fetches += 1;
+                        }
+                        None => rebuilt.push(None),
+                    }
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    // One FETCH carries six literals (BODY[HEADER.FIELDS], BODY[1], BODY[3.HEADER],
+    // BODY[2.MIME], BINARY[2] as literal8, BODY[]<0>).
+    assert_eq!(streamed_fetches, 1);
+    assert!(rebuilt.iter().flatten().any(|items| items.len() == 8));
+    assert_eq!(rebuilt.len(), whole.len());
+    for (rebuilt, whole) in rebuilt.iter().zip(&whole) {
+        if let Some(items) = rebuilt {
+            let Response::Data(Data::Fetch {
+                items: expected, ..
+            }) = whole
+            else {
+                panic!("a streamed message must be a FETCH");
+            };
+            assert_eq!(items, expected);
+        }
+    }
+
+    fn finish(streamed: StreamedItem, data: Vec<u8>) -> FetchItem {
+        let string = || Some(imap_proto::types::IString::try_from(data.clone()).expect("no NUL"));
+        match streamed {
+            StreamedItem::BodySection { section, origin } => FetchItem::BodySection {
+                section,
+                origin,
+                data: string(),
+            },
+            StreamedItem::Binary { part, origin } => FetchItem::Binary {
+                part,
+                origin,
+                data: Some(Bytes::from(data)),
+            },
+            StreamedItem::Rfc822 => FetchItem::Rfc822(string()),
+            StreamedItem::Rfc822Header => FetchItem::Rfc822Header(string()),
+            StreamedItem::Rfc822Text => FetchItem::Rfc822Text(string()),
+            _ => panic!("unknown streamed item"),
+        }
+    }
+}

@@ -6,7 +6,10 @@ use super::body::{body_structure, envelope};
 use super::common::{date_time, flag_list, objectid, objectid_paren};
 use super::reader::{PResult, Reader};
 use crate::error::{ParseError, ParseErrorKind};
-use crate::types::{FetchAttribute, FetchAttributes, FetchItem, Partial, Section, SectionText};
+use crate::types::{
+    FetchAttribute, FetchAttributes, FetchHead, FetchItem, Partial, Section, SectionText,
+    StreamedItem,
+};
 
 fn part_numbers(r: &mut Reader<'_>) -> PResult<Vec<NonZeroU32>> {
     let mut part = Vec::new();
@@ -281,4 +284,101 @@ fn other_item(r: &mut Reader<'_>, start: usize) -> PResult<FetchItem> {
 /// Helper for objectid without parentheses (SEARCH EMAILID/THREADID).
 pub(crate) fn bare_objectid(r: &mut Reader<'_>) -> PResult<bytes::Bytes> {
     objectid(r)
+}
+
+/// The item a streamed literal belongs to, up to and including its announcement.
+fn streamed_item(r: &mut Reader<'_>) -> PResult<(StreamedItem, u64, bool)> {
+    let start = r.pos;
+    let name = r.name()?;
+    let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+    let item = if is(b"BODY") {
+        let section = section(r)?;
+        StreamedItem::BodySection {
+            section,
+            origin: origin(r)?,
+        }
+    } else if is(b"BINARY") {
+        let part = section_binary(r)?;
+        StreamedItem::Binary {
+            part,
+            origin: origin(r)?,
+        }
+    } else if is(b"RFC822") {
+        StreamedItem::Rfc822
+    } else if is(b"RFC822.HEADER") {
+        StreamedItem::Rfc822Header
+    } else if is(b"RFC822.TEXT") {
+        StreamedItem::Rfc822Text
+    } else {
+        return Err(ParseError::new(
+            ParseErrorKind::Expected("streamable item"),
+            start,
+        ));
+    };
+    r.sp()?;
+    let (length, binary) = r.literal_announcement()?;
+    if binary && !matches!(item, StreamedItem::Binary { .. }) {
+        return Err(ParseError::new(ParseErrorKind::Expected("literal"), start));
+    }
+    Ok((item, length, binary))
+}
+
+/// Complete items, then the streamed one, which must end the input.
+fn items_then_streamed(r: &mut Reader<'_>, seq: Option<u32>) -> PResult<FetchHead> {
+    let mut items = Vec::new();
+    loop {
+        let start = r.pos;
+        match fetch_item(r) {
+            Ok(item) => {
+                r.count_item()?;
+                items.push(item);
+                r.sp()?;
+            }
+            Err(error) if error.kind == ParseErrorKind::Incomplete || r.is_end() || r.hit_end() => {
+                r.pos = start;
+                let (streamed, length, binary) = streamed_item(r)?;
+                if !r.is_end() {
+                    return Err(r.error(ParseErrorKind::Trailing));
+                }
+                return Ok(FetchHead {
+                    seq,
+                    items,
+                    streamed,
+                    length,
+                    binary,
+                });
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// `"*" SP nz-number SP "FETCH" SP "(" *(msg-att SP) streamed-att literal-announcement`
+pub(crate) fn fetch_head(r: &mut Reader<'_>) -> PResult<FetchHead> {
+    r.byte(b'*', "*")?;
+    r.sp()?;
+    let seq = r.number()?;
+    r.sp()?;
+    r.expect_keyword(b"FETCH", "FETCH")?;
+    r.sp()?;
+    r.byte(b'(', "(")?;
+    items_then_streamed(r, Some(seq))
+}
+
+/// `SP *(msg-att SP) streamed-att literal-announcement`: a later streamed item.
+pub(crate) fn fetch_next(r: &mut Reader<'_>) -> PResult<FetchHead> {
+    r.sp()?;
+    items_then_streamed(r, None)
+}
+
+/// `*(SP msg-att) ")" CRLF`: the rest of a FETCH response after streamed data.
+pub(crate) fn fetch_end(r: &mut Reader<'_>) -> PResult<Vec<crate::types::FetchItem>> {
+    let mut items = Vec::new();
+    while r.eat(b' ') {
+        r.count_item()?;
+        items.push(fetch_item(r)?);
+    }
+    r.byte(b')', ")")?;
+    r.crlf()?;
+    Ok(items)
 }

@@ -236,6 +236,43 @@ pub fn append_end(
     run(tail, options, |r| command::append_end(r, after_utf8))
 }
 
+/// Parses the head of a FETCH response whose literal is streamed (`buf[..head]` of
+/// [`Progress::LiteralStarted`](crate::framing::Progress::LiteralStarted)):
+/// `* n FETCH (items... BODY[section] {n}` and CRLF.
+///
+/// # Errors
+/// [`ParseError`] when the bytes are not such a head.
+pub fn fetch_head(
+    head: &Bytes,
+    options: &ParseOptions,
+) -> Result<Status<crate::types::FetchHead>, ParseError> {
+    run(head, options, fetch::fetch_head)
+}
+
+/// Parses the head of a further streamed item of the same FETCH response, after the
+/// previous literal's data: ` items... BODY[2] {n}` and CRLF.
+///
+/// # Errors
+/// [`ParseError`] when the bytes are not such a head.
+pub fn fetch_next(
+    head: &Bytes,
+    options: &ParseOptions,
+) -> Result<Status<crate::types::FetchHead>, ParseError> {
+    run(head, options, fetch::fetch_next)
+}
+
+/// Parses the tail that ends a streamed FETCH response: the remaining items, `)` and
+/// CRLF.
+///
+/// # Errors
+/// [`ParseError`] when the tail is malformed.
+pub fn fetch_end(
+    tail: &Bytes,
+    options: &ParseOptions,
+) -> Result<Status<Vec<crate::types::FetchItem>>, ParseError> {
+    run(tail, options, fetch::fetch_end)
+}
+
 /// Recovers the tag of a message that failed to parse, so a server can answer
 /// `<tag> BAD`. Returns `None` when the message does not start with a valid tag.
 pub fn tag_of(message: &[u8]) -> Option<crate::types::Tag> {

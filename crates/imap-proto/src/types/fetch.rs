@@ -180,3 +180,48 @@ pub enum FetchItem {
         value: Bytes,
     },
 }
+
+/// The FETCH item whose literal a streaming framer hands out in pieces
+/// ([`Progress::LiteralStarted`](crate::framing::Progress::LiteralStarted)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StreamedItem {
+    /// `BODY[section]<origin>`
+    BodySection {
+        /// The section.
+        section: Section,
+        /// `<origin>` when the request was partial.
+        origin: Option<u32>,
+    },
+    /// `BINARY[part]<origin>` (a literal8 when `binary` in [`FetchHead`]).
+    Binary {
+        /// Part numbers.
+        part: Vec<NonZeroU32>,
+        /// `<origin>` when the request was partial.
+        origin: Option<u32>,
+    },
+    /// `RFC822`
+    Rfc822,
+    /// `RFC822.HEADER`
+    Rfc822Header,
+    /// `RFC822.TEXT`
+    Rfc822Text,
+}
+
+/// The head of a FETCH response whose big literal is streamed: the items before it,
+/// and the item the literal belongs to. See
+/// [`parse::fetch_head`](crate::parse::fetch_head).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchHead {
+    /// Message sequence number (`None` for the head of a later streamed item of the
+    /// same response, from [`parse::fetch_next`](crate::parse::fetch_next)).
+    pub seq: Option<u32>,
+    /// Complete items before the streamed one.
+    pub items: Vec<FetchItem>,
+    /// The item whose literal follows.
+    pub streamed: StreamedItem,
+    /// Announced literal length.
+    pub length: u64,
+    /// Announced as a literal8.
+    pub binary: bool,
+}

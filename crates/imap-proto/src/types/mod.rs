@@ -30,7 +30,10 @@ pub use command::{
 };
 pub use core::{AString, Atom, IString, Quoted, Secret, Tag, Text};
 pub use datetime::{Date, DateTime};
-pub use fetch::{FetchAttribute, FetchAttributes, FetchItem, Partial, Section, SectionText};
+pub use fetch::{
+    FetchAttribute, FetchAttributes, FetchHead, FetchItem, Partial, Section, SectionText,
+    StreamedItem,
+};
 pub use flag::{Flag, MailboxAttribute};
 pub use mailbox::{Mailbox, MailboxName, NameEncoding, decode_modified_utf7, encode_modified_utf7};
 pub use mailbox_data::{
