@@ -24,5 +24,9 @@ fuzz_target!(|data: &[u8]| {
         }
         let _ = parse::authenticate_data(&input, &options);
         let _ = parse::idle_done(&input, &options);
+        let _ = parse::append_head(&input, &options);
+        let _ = parse::append_next(&input, data.len() % 2 == 0, &options);
+        let _ = parse::append_end(&input, data.len() % 2 == 0, &options);
+        let _ = parse::ClientStreamParser::new(options).parse(&input);
     }
 });

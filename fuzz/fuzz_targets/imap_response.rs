@@ -20,5 +20,10 @@ fuzz_target!(|data: &[u8]| {
                 String::from_utf8_lossy(&encoded)
             );
         }
+        // The streamed-literal entry points never panic either.
+        let _ = parse::fetch_head(&input, &options);
+        let _ = parse::fetch_next(&input, &options);
+        let _ = parse::fetch_end(&input, &options);
+        let _ = parse::greeting(&input, &options);
     }
 });
