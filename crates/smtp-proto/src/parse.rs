@@ -776,7 +776,7 @@ impl CmdParser<'_> {
         let mut params = MailParameters::default();
         let mut non_ascii_param = None;
         self.params(rest, |kw, val, at| {
-            if val.is_some_and(|v| !v.is_ascii()) && non_ascii_param.is_none() {
+            if !self.ascii && non_ascii_param.is_none() && val.is_some_and(|v| !v.is_ascii()) {
                 non_ascii_param = Some(at);
             }
             self.mail_param(&mut params, kw, val, at)
@@ -838,7 +838,7 @@ impl CmdParser<'_> {
         }
         let mut params = RcptParameters::default();
         self.params(rest, |kw, val, at| {
-            if !self.opts.smtputf8 && val.is_some_and(|v| !v.is_ascii()) {
+            if !self.ascii && !self.opts.smtputf8 && val.is_some_and(|v| !v.is_ascii()) {
                 // RFC 6533 allows UTF-8 in ORCPT=utf-8;... only under SMTPUTF8 too.
                 return Err(ParseError::new(K::InvalidParameter, at));
             }
