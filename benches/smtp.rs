@@ -87,7 +87,7 @@ Content-Type: text/plain; charset=utf-8\r\n\r\n",
     let mut line = 0usize;
     while out.len() < size {
         line += 1;
-        if line % 400 == 0 {
+        if line.is_multiple_of(400) {
             // a base64 block
             out.extend_from_slice(b"--b1\r\nContent-Transfer-Encoding: base64\r\n\r\n");
             for _ in 0..40 {
@@ -100,11 +100,11 @@ Content-Type: text/plain; charset=utf-8\r\n\r\n",
             }
             continue;
         }
-        if line % 97 == 0 {
+        if line.is_multiple_of(97) {
             out.extend_from_slice(b"..a line that started with a dot, stuffed by the client\r\n");
             continue;
         }
-        if line % 23 == 0 {
+        if line.is_multiple_of(23) {
             out.extend_from_slice(b"\r\n");
             continue;
         }

@@ -61,10 +61,23 @@ fuzz_target!(|data: &[u8]| {
             5 => {
                 let k = cur.byte().unwrap_or(0);
                 let creds = match k % 4 {
-                    0 => Credentials::Plain { authzid: None, username: "u".into(), password: "p".into() },
-                    1 => Credentials::Login { username: "u".into(), password: "p".into() },
-                    2 => Credentials::XOAuth2 { username: "u".into(), token: "t".into() },
-                    _ => Credentials::OAuthBearer { username: "u".into(), token: "t".into() },
+                    0 => Credentials::Plain {
+                        authzid: None,
+                        username: "u".into(),
+                        password: "p".into(),
+                    },
+                    1 => Credentials::Login {
+                        username: "u".into(),
+                        password: "p".into(),
+                    },
+                    2 => Credentials::XOAuth2 {
+                        username: "u".into(),
+                        token: "t".into(),
+                    },
+                    _ => Credentials::OAuthBearer {
+                        username: "u".into(),
+                        token: "t".into(),
+                    },
                 };
                 let _ = c.auth(now, creds);
                 let _ = c.starttls(now);
@@ -98,6 +111,12 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         while c.poll_transmit().is_some() {}
-        let _ = (c.state(), c.capabilities(), c.wants_input(), c.poll_timeout(), c.is_ready());
+        let _ = (
+            c.state(),
+            c.capabilities(),
+            c.wants_input(),
+            c.poll_timeout(),
+            c.is_ready(),
+        );
     }
 });

@@ -33,7 +33,11 @@ fuzz_target!(|data: &[u8]| {
     if flags & 4 != 0 {
         config.extensions.auth = vec![AuthMechanism::Plain, AuthMechanism::Login];
     }
-    config.max_message_size = if flags & 8 != 0 { Some(64) } else { Some(1 << 20) };
+    config.max_message_size = if flags & 8 != 0 {
+        Some(64)
+    } else {
+        Some(1 << 20)
+    };
     config.extensions.enhanced_status_codes = flags & 16 != 0;
     config.max_bad_commands = 1 + u32::from(flags >> 5);
     config.max_command_line = 64 + usize::from(flags) * 4;
@@ -65,7 +69,11 @@ fuzz_target!(|data: &[u8]| {
                 if let Some(id) = id {
                     let _ = match choice % 5 {
                         0 | 1 => s.accept(now, id),
-                        2 => s.reject(now, id, Reply::new(ReplyCode::MAILBOX_UNAVAILABLE, None, "no")),
+                        2 => s.reject(
+                            now,
+                            id,
+                            Reply::new(ReplyCode::MAILBOX_UNAVAILABLE, None, "no"),
+                        ),
                         3 => s.auth_challenge(now, id, b"challenge"),
                         _ => s.reply(now, id, Reply::new(ReplyCode::OK, None, "fine")),
                     };
@@ -92,7 +100,11 @@ fuzz_target!(|data: &[u8]| {
                 | Event::RcptToReceived { id, .. }
                 | Event::AuthStep { id, .. }
                 | Event::CommandReceived { id, .. } => pending.push(id),
-                Event::DataEnded { id, lmtp_recipients, .. } => {
+                Event::DataEnded {
+                    id,
+                    lmtp_recipients,
+                    ..
+                } => {
                     pending.push(id);
                     pending.extend(lmtp_recipients.iter().map(|r| r.id));
                 }
@@ -103,7 +115,15 @@ fuzz_target!(|data: &[u8]| {
             output_total += b.len();
         }
         // Every reply is small and answers a line, a decision, or a lifecycle step.
-        assert!(output_total <= 2048 * (input_total + decisions + 4), "output not bounded");
-        let _ = (s.state(), s.capabilities(), s.wants_input(), s.poll_timeout());
+        assert!(
+            output_total <= 2048 * (input_total + decisions + 4),
+            "output not bounded"
+        );
+        let _ = (
+            s.state(),
+            s.capabilities(),
+            s.wants_input(),
+            s.poll_timeout(),
+        );
     }
 });
