@@ -1,4 +1,4 @@
-//! POP3 over tokio: downloading a maildrop ([`fetch`]) and serving one ([`serve`]).
+//! POP3 over tokio: downloading a maildrop ([`mod@fetch`]) and serving one ([`mod@serve`]).
 
 pub mod fetch;
 pub mod serve;
