@@ -61,7 +61,7 @@ fn origin() -> Instant {
 }
 
 fn client_retr(wire: &[u8], now: Instant) -> usize {
-    let mut client = Client::new(now, client::Config::default());
+    let mut client = Client::new(client::Config::default(), now);
     client.handle_input(now, b"+OK ready\r\n");
     let one = MessageNumber::new(1).expect("1");
     client.retr(now, one).expect("retr");
@@ -82,7 +82,7 @@ fn client_retr(wire: &[u8], now: Instant) -> usize {
 /// so the body is never copied. The chunks are returned (as a client storing the message keeps
 /// them) so that freeing the 64 KiB buffers falls outside the measurement.
 fn client_retr_owned(wire: Vec<BytesMut>, now: Instant) -> Vec<Bytes> {
-    let mut client = Client::new(now, client::Config::default());
+    let mut client = Client::new(client::Config::default(), now);
     client.handle_input(now, b"+OK ready\r\n");
     let one = MessageNumber::new(1).expect("1");
     client.retr(now, one).expect("retr");
@@ -129,7 +129,7 @@ fn retr(c: &mut Criterion, name: &str, size: usize) {
 }
 
 fn logged_in_server(now: Instant, entries: Vec<MaildropEntry>) -> Server {
-    let mut server = Server::new(now, server::Config::default());
+    let mut server = Server::new(server::Config::default(), now);
     server.handle_input(now, b"USER bench\r\nPASS bench\r\n");
     while let Some(event) = server.poll_event() {
         if let server::Event::AuthRequested { id, .. } = event {

@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     let mut config = Config::default();
     config.assume_pipelining = control & 1 != 0;
     config.max_content_line = 4096;
-    let mut client = Client::new(now, config);
+    let mut client = Client::new(config, now);
     let one = MessageNumber::new(1).expect("1");
     let _ = client.capa(now);
     match control & 6 {

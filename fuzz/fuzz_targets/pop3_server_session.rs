@@ -66,7 +66,7 @@ fuzz_target!(|data: &[u8]| {
     config.sasl_mechanisms = vec![Mechanism::plain(), Mechanism::login(), Mechanism::xoauth2()];
     config.apop_timestamp = Some("<1.2@fuzz>".into());
     config.max_receive_buffer = 1024;
-    let mut server = Server::new(now, config);
+    let mut server = Server::new(config, now);
     // With the top bit set, the input picks commands from a list instead of being sent raw,
     // so the fuzzer reaches the TRANSACTION state and the body paths quickly.
     let scripted;

@@ -145,7 +145,7 @@ pub async fn fetch(
     let stream = MailStream::connect(&options.server, implicit).await?;
     let mut config = Config::default();
     config.tls_active = stream.is_tls();
-    let mut conn = Connection::new(Client::new(now(), config), stream);
+    let mut conn = Connection::new(Client::new(config, now()), stream);
 
     let seen_path = maildir.root().join(UIDL_FILE);
     let seen: HashSet<String> = match tokio::fs::read_to_string(&seen_path).await {

@@ -73,7 +73,7 @@ pub async fn serve<M: Maildrops>(
 ) -> io::Result<()> {
     config.tls_active = stream.is_tls();
     let apop_timestamp = config.apop_timestamp.clone();
-    let mut conn = Connection::new(Server::new(now(), config), stream);
+    let mut conn = Connection::new(Server::new(config, now()), stream);
     let mut maildrop: Option<M::Maildrop> = None;
     let contract =
         |e: pop3_proto::ApiMisuse| io::Error::other(format!("POP3 session contract: {e}"));

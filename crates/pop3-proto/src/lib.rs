@@ -12,8 +12,8 @@
 //! use pop3_proto::types::{MessageNumber, UniqueId};
 //!
 //! let now = Instant::now();
-//! let mut server = Server::new(now, server::Config::default());
-//! let mut client = Client::new(now, client::Config::default());
+//! let mut server = Server::new(server::Config::default(), now);
+//! let mut client = Client::new(client::Config::default(), now);
 //! client.login(now, "alice", "secret")?;
 //! let one = MessageNumber::new(1).expect("1 is a message number");
 //! let retr = client.retr(now, one)?;

@@ -31,7 +31,7 @@ fn run_server(pieces: &[&[u8]]) -> (Vec<u8>, Vec<server::Event>) {
     let now = start();
     let mut mailbox = Mailbox::new("alice", "secret", messages());
     mailbox.chunk = 5;
-    let mut server = Server::new(now, server::Config::default());
+    let mut server = Server::new(server::Config::default(), now);
     let mut events = Vec::new();
     for piece in pieces {
         server.handle_input(now, piece);
@@ -96,7 +96,7 @@ fn queue_client(client: &mut Client, now: Instant) {
 
 fn run_client(pieces: &[&[u8]]) -> Vec<client::Event> {
     let now = start();
-    let mut client = Client::new(now, client::Config::default());
+    let mut client = Client::new(client::Config::default(), now);
     queue_client(&mut client, now);
     let mut events = Vec::new();
     for piece in pieces {

@@ -18,7 +18,7 @@ fn server_wire(messages: Vec<Vec<u8>>, input: &str) -> String {
     let now = start();
     let mut mailbox = Mailbox::new("u", "p", messages);
     mailbox.chunk = 3;
-    let mut server = Server::new(now, server::Config::default());
+    let mut server = Server::new(server::Config::default(), now);
     server.handle_input(now, b"USER u\r\nPASS p\r\n");
     mailbox.serve(&mut server, now);
     while server.poll_transmit().is_some() {}
@@ -132,7 +132,7 @@ fn quit_is_answered_and_commits() {
 #[test]
 fn pass_keeps_inner_and_trailing_spaces() {
     let now = start();
-    let mut server = Server::new(now, server::Config::default());
+    let mut server = Server::new(server::Config::default(), now);
     server.handle_input(now, b"USER u\r\nPASS  a b \r\n");
     let password = std::iter::from_fn(|| server.poll_event()).find_map(|e| match e {
         server::Event::AuthRequested {
@@ -148,7 +148,7 @@ fn pass_keeps_inner_and_trailing_spaces() {
 #[test]
 fn application_text_cannot_inject_lines() {
     let now = start();
-    let mut server = Server::new(now, server::Config::default());
+    let mut server = Server::new(server::Config::default(), now);
     server.handle_input(now, b"USER u\r\nPASS p\r\n");
     let id = std::iter::from_fn(|| server.poll_event())
         .find_map(|e| match e {
@@ -172,7 +172,7 @@ fn application_text_cannot_inject_lines() {
 fn body_failure_after_ok_drops_the_connection() {
     let now = start();
     let mut mailbox = Mailbox::new("u", "p", vec![b"abc\r\n".to_vec()]);
-    let mut server = Server::new(now, server::Config::default());
+    let mut server = Server::new(server::Config::default(), now);
     server.handle_input(now, b"USER u\r\nPASS p\r\n");
     mailbox.serve(&mut server, now);
     server.handle_input(now, b"RETR 1\r\n");

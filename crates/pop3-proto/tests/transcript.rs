@@ -79,7 +79,7 @@ fn replay_server(chunk: usize) {
     let now = start();
     let mut config = server::Config::default();
     config.apop_timestamp = Some("<1896.697170952@dbc.mtview.ca.us>".into());
-    let mut server = Server::new(now, config);
+    let mut server = Server::new(config, now);
     let mut output = Vec::new();
     for (side, line) in steps() {
         if side == Side::Client {
@@ -120,7 +120,7 @@ fn server_replays_rfc1939_section10_byte_by_byte() {
 
 fn replay_client(chunk: usize) {
     let now = start();
-    let mut client = Client::new(now, client::Config::default());
+    let mut client = Client::new(client::Config::default(), now);
     let mut sent = Vec::new();
     let mut events = Vec::new();
     let one = MessageNumber::new(1).expect("1");

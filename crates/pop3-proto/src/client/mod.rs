@@ -283,7 +283,7 @@ impl Client {
     /// A session waiting for the server greeting (for implicit TLS, start it after the
     /// handshake and set [`Config::tls_active`]).
     #[must_use]
-    pub fn new(now: Instant, config: Config) -> Self {
+    pub fn new(config: Config, now: Instant) -> Self {
         Self {
             reader: LineReader::new(config.max_reply_line),
             unstuffer: DotUnstuffer::new(config.max_content_line),

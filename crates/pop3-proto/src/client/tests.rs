@@ -26,7 +26,7 @@ impl Harness {
     fn new(config: Config) -> Self {
         let now = start();
         Self {
-            client: Client::new(now, config),
+            client: Client::new(config, now),
             now,
         }
     }

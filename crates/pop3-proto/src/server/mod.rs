@@ -331,7 +331,7 @@ impl Server {
     /// Starts a session and queues the greeting (for implicit TLS, start it after the
     /// handshake).
     #[must_use]
-    pub fn new(now: Instant, config: Config) -> Self {
+    pub fn new(config: Config, now: Instant) -> Self {
         let mut server = Self {
             reader: LineReader::new(config.max_command_line),
             tls_active: config.tls_active,
@@ -362,8 +362,8 @@ impl Server {
     /// is closed at once ([`Error::Refused`]), for example `[SYS/TEMP]` when overloaded or
     /// `[IN-USE]` (RFC 2449 §8, RFC 3206).
     #[must_use]
-    pub fn refuse(now: Instant, config: Config, code: Option<ResponseCode>, text: &str) -> Self {
-        let mut server = Self::new(now, config);
+    pub fn refuse(config: Config, now: Instant, code: Option<ResponseCode>, text: &str) -> Self {
+        let mut server = Self::new(config, now);
         server.out.poll();
         server.reply(&Reply {
             status: types::Status::Err,

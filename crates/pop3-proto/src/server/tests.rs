@@ -44,7 +44,7 @@ impl Harness {
     fn new(config: Config) -> Self {
         let now = start();
         let mut h = Self {
-            server: Server::new(now, config),
+            server: Server::new(config, now),
             now,
         };
         h.output();
@@ -100,7 +100,7 @@ fn greeting_carries_the_apop_timestamp() {
         apop_timestamp: Some("<1896.697170952@dbc.mtview.ca.us>".into()),
         ..Config::default()
     };
-    let mut s = Server::new(now, config);
+    let mut s = Server::new(config, now);
     let greeting = s.poll_transmit().expect("greeting");
     assert_eq!(
         &greeting[..],
@@ -696,8 +696,8 @@ fn receive_buffer_is_bounded_while_waiting() {
 #[test]
 fn refused_connection_greets_with_err_and_closes() {
     let mut s = Server::refuse(
-        start(),
         Config::default(),
+        start(),
         Some(ResponseCode::SysTemp),
         "too busy",
     );

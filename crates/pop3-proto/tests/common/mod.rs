@@ -140,8 +140,8 @@ impl Pair {
     pub fn new(client: client::Config, server: server::Config, mailbox: Mailbox) -> Self {
         let now = start();
         Self {
-            client: Client::new(now, client),
-            server: Server::new(now, server),
+            client: Client::new(client, now),
+            server: Server::new(server, now),
             mailbox,
             now,
             client_events: Vec::new(),
