@@ -48,10 +48,7 @@ macro_rules! forward_session {
 forward_session!(
     smtp_proto::server::Server,
     smtp_proto::server::Event,
-    |s, now| {
-        s.handle_tls_established(now);
-        Ok(())
-    }
+    |s, now| s.handle_tls_established(now).map_err(Into::into)
 );
 forward_session!(
     pop3_proto::server::Server,
@@ -66,8 +63,5 @@ forward_session!(
 forward_session!(
     smtp_proto::client::Client,
     smtp_proto::client::Event,
-    |s, now| {
-        s.handle_tls_established(now);
-        Ok(())
-    }
+    |s, now| s.handle_tls_established(now).map_err(Into::into)
 );

@@ -96,7 +96,9 @@ fuzz_target!(|data: &[u8]| {
                 now += Duration::from_secs(u64::from(cur.byte().unwrap_or(0)) * 10);
                 c.handle_timeout(now);
             }
-            8 => c.handle_tls_established(now),
+            8 => {
+                let _ = c.handle_tls_established(now);
+            }
             _ => match cur.byte().unwrap_or(0) % 3 {
                 0 => c.handle_eof(now),
                 1 => {

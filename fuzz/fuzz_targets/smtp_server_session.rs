@@ -86,7 +86,9 @@ fuzz_target!(|data: &[u8]| {
                 now += Duration::from_secs(u64::from(cur.byte().unwrap_or(0)) * 10);
                 s.handle_timeout(now);
             }
-            6 => s.handle_tls_established(now),
+            6 => {
+                let _ = s.handle_tls_established(now);
+            }
             _ => {
                 if cur.byte().unwrap_or(0) == 0 {
                     s.handle_eof(now);

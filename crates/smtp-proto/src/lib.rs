@@ -104,7 +104,7 @@
 //!     while let Some(event) = session.poll_event() {
 //!         match event {
 //!             Event::TlsUpgradeRequested => { socket = tls_accept(socket).await?;
-//!                                             session.handle_tls_established(Instant::now()); }
+//!                                             session.handle_tls_established(Instant::now())?; }
 //!             Event::Closed { .. } => { flush poll_transmit; return }
 //!             other => decide(&mut session, other),          // accept / reject / reply
 //!         }

@@ -107,7 +107,7 @@ fn starttls_response_injection_is_discarded() {
         c.poll_event(),
         Some(Event::PlaintextDiscarded { len: 10 })
     ));
-    c.handle_tls_established(now);
+    c.handle_tls_established(now).expect("STARTTLS accepted");
     assert!(c.is_tls());
     assert!(c.capabilities().is_none());
     assert_eq!(out(&mut c), "EHLO localhost\r\n");

@@ -377,7 +377,7 @@ fn starttls_discards_injected_commands() {
         s.poll_event(),
         Some(Event::PlaintextDiscarded { len: 17 })
     ));
-    s.handle_tls_established(now);
+    s.handle_tls_established(now).expect("STARTTLS accepted");
     assert!(s.is_tls());
     assert_eq!(s.state(), State::Connected);
     let mut seen = Seen::default();

@@ -245,17 +245,28 @@ impl Client {
 
     /// Tells the session that the TLS handshake after STARTTLS completed: it forgets the
     /// capabilities and sends EHLO (LHLO) again (RFC 3207 §4.2).
-    pub fn handle_tls_established(&mut self, now: Instant) {
+    ///
+    /// # Errors
+    ///
+    /// [`ApiMisuse::WrongState`] (or [`ApiMisuse::Closed`]) when no STARTTLS handshake is
+    /// pending; nothing changes then. For implicit TLS use [`Client::set_implicit_tls`].
+    pub fn handle_tls_established(&mut self, now: Instant) -> Result<(), ApiMisuse> {
         let now = self.clock.observe(now);
-        self.tls = true;
-        if self.mode == Mode::TlsHandshake {
-            self.mode = Mode::Running;
-            self.rbuf.clear();
-            self.capabilities = None;
-            self.authenticated = false;
-            self.waiting_since = now;
-            self.send_hello(true);
+        if self.mode != Mode::TlsHandshake {
+            return Err(if self.mode == Mode::Closed {
+                ApiMisuse::Closed
+            } else {
+                ApiMisuse::WrongState("no STARTTLS handshake is pending")
+            });
         }
+        self.tls = true;
+        self.mode = Mode::Running;
+        self.rbuf.clear();
+        self.capabilities = None;
+        self.authenticated = false;
+        self.waiting_since = now;
+        self.send_hello(true);
+        Ok(())
     }
 
     // ------------------------------------------------------------------------------------

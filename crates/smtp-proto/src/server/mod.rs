@@ -315,20 +315,31 @@ impl Server {
     ///
     /// The session restarts from the state after the greeting (RFC 3207 §4.2): the client must
     /// send EHLO again, STARTTLS is no longer offered, any earlier HELO/EHLO and AUTH are
-    /// forgotten. Called at any other time it only marks the connection as protected.
-    pub fn handle_tls_established(&mut self, now: Instant) {
+    /// forgotten.
+    ///
+    /// # Errors
+    ///
+    /// [`ApiMisuse::WrongState`] (or [`ApiMisuse::Closed`]) when no STARTTLS handshake is
+    /// pending; nothing changes then. For implicit TLS use [`Server::set_implicit_tls`].
+    pub fn handle_tls_established(&mut self, now: Instant) -> Result<(), ApiMisuse> {
         let now = self.clock.observe(now);
-        self.tls = true;
-        if matches!(self.mode, Mode::TlsHandshake) {
-            self.mode = Mode::Command;
-            self.hello = None;
-            self.authenticated = false;
-            self.transaction = None;
-            self.rbuf.clear();
-            self.bad_commands = 0;
-            self.waiting_since = now;
-            self.process(now);
+        if !matches!(self.mode, Mode::TlsHandshake) {
+            return Err(if self.is_closed() {
+                ApiMisuse::Closed
+            } else {
+                ApiMisuse::WrongState("no STARTTLS handshake is pending")
+            });
         }
+        self.tls = true;
+        self.mode = Mode::Command;
+        self.hello = None;
+        self.authenticated = false;
+        self.transaction = None;
+        self.rbuf.clear();
+        self.bad_commands = 0;
+        self.waiting_since = now;
+        self.process(now);
+        Ok(())
     }
 
     // ------------------------------------------------------------------------------------

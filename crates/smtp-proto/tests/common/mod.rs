@@ -268,8 +268,12 @@ impl Pair {
             let server_tls = self.seen.events.last().is_some_and(|e| e == "tls");
             let client_tls = matches!(self.client_events.last(), Some(CEvent::TlsUpgradeReady));
             if server_tls && client_tls && !self.server.is_tls() {
-                self.server.handle_tls_established(self.now);
-                self.client.handle_tls_established(self.now);
+                self.server
+                    .handle_tls_established(self.now)
+                    .expect("the server asked for TLS");
+                self.client
+                    .handle_tls_established(self.now)
+                    .expect("the client asked for TLS");
                 progress = true;
             }
             if self.server.is_closed()
