@@ -11,6 +11,8 @@ use tokio_rustls::{TlsAcceptor, TlsConnector, client, server};
 
 use rustls_pki_types::ServerName;
 
+use crate::tls::{TlsMode, TlsSetupError, Trust, connector, server_name};
+
 /// A TCP stream, plain or wrapped in TLS.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -39,6 +41,28 @@ impl MailStream {
             stream.upgrade_client(connector, name).await?;
         }
         Ok(stream)
+    }
+
+    /// Connects to `addr` as a client secured per `mode`: implicit TLS happens here; for
+    /// STARTTLS/STLS the connector and server name for the later upgrade are returned.
+    pub async fn connect_client<E>(
+        addr: &str,
+        mode: TlsMode,
+        trust: &Trust,
+    ) -> Result<(Self, Option<(TlsConnector, ServerName<'static>)>), E>
+    where
+        E: From<io::Error> + From<TlsSetupError>,
+    {
+        let tls = match mode {
+            TlsMode::Plain => None,
+            _ => Some((connector(trust)?, server_name(addr)?)),
+        };
+        let implicit = match (&tls, mode) {
+            (Some((c, name)), TlsMode::Tls) => Some((c, name.clone())),
+            _ => None,
+        };
+        let stream = Self::connect(addr, implicit).await?;
+        Ok((stream, tls))
     }
 
     /// Whether the stream is encrypted.

@@ -9,7 +9,7 @@ use smtp_proto::types::AuthMechanism;
 
 use crate::driver::{Connection, now};
 use crate::stream::MailStream;
-use crate::tls::{TlsMode, Trust, connector, server_name};
+use crate::tls::{TlsMode, Trust};
 
 /// Where and how to send.
 #[derive(Debug, Clone)]
@@ -58,17 +58,9 @@ pub async fn submit(
     envelope: Envelope,
     body: Bytes,
 ) -> Result<TransactionOutcome, SubmitError> {
-    let needs_tls = options.tls != TlsMode::Plain;
-    let tls = if needs_tls {
-        Some((connector(&options.trust)?, server_name(&options.server)?))
-    } else {
-        None
-    };
-    let implicit = match (&tls, options.tls) {
-        (Some((c, name)), TlsMode::Tls) => Some((c, name.clone())),
-        _ => None,
-    };
-    let stream = MailStream::connect(&options.server, implicit).await?;
+    let (stream, tls) =
+        MailStream::connect_client::<SubmitError>(&options.server, options.tls, &options.trust)
+            .await?;
     let mut config = Config::default();
     config.lmtp = options.lmtp;
     config.chunking = options.bdat;

@@ -15,7 +15,7 @@ use pop3_proto::types::{Capability, MessageNumber, Reply, Status};
 use crate::driver::{Connection, now};
 use crate::maildir_out::{MaildirWriter, PendingMessage};
 use crate::stream::MailStream;
-use crate::tls::{TlsMode, Trust, connector, server_name};
+use crate::tls::{TlsMode, Trust};
 
 /// How to log in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -133,16 +133,9 @@ pub async fn fetch(
     maildir: &MaildirWriter,
     progress: &dyn Progress,
 ) -> Result<FetchSummary, FetchError> {
-    let tls = if options.tls == TlsMode::Plain {
-        None
-    } else {
-        Some((connector(&options.trust)?, server_name(&options.server)?))
-    };
-    let implicit = match (&tls, options.tls) {
-        (Some((c, name)), TlsMode::Tls) => Some((c, name.clone())),
-        _ => None,
-    };
-    let stream = MailStream::connect(&options.server, implicit).await?;
+    let (stream, tls) =
+        MailStream::connect_client::<FetchError>(&options.server, options.tls, &options.trust)
+            .await?;
     let mut config = Config::default();
     config.tls_active = stream.is_tls();
     let mut conn = Connection::new(Client::new(config, now()), stream);
