@@ -741,8 +741,7 @@ impl ReplyReader {
             && buf[3] == b' '
         {
             // The common case: a complete single-line reply at the front.
-            let frame = buf.split_to(lf + 1).freeze();
-            return parse::reply_single(frame).map(Some);
+            return parse::reply_single(buf, lf + 1).map(Some);
         }
         if self.next > buf.len() {
             self.reset();

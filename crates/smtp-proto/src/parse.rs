@@ -13,7 +13,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use base64::Engine as _;
-use bytes::Bytes;
+use bytes::{Buf, Bytes, BytesMut};
 use nom::Parser;
 use nom::bytes::complete::{tag, take_while1};
 use nom::combinator::recognize;
@@ -25,6 +25,7 @@ use crate::types::{
     MailAuth, MailParameters, Mailbox, Notify, OriginalRecipient, Parameter, RcptParameters, Reply,
     ReplyCode, ReplyLine, ReversePath, Rrvs, RrvsMode, SaslResponse, Secret, Text, XText,
 };
+use crate::types::{Compact, HostKind};
 use crate::{ParseError, ParseErrorKind as K};
 
 type In<'a> = &'a [u8];
@@ -344,32 +345,39 @@ fn host_span(i: In<'_>) -> Res<'_, Option<Lit>> {
     Ok((rest, None))
 }
 
-/// Builds the [`Host`] for the host text `raw` (a slice of a line buffer).
+/// The kind of the host text `raw` (already validated as `lit` says).
 #[inline(always)]
-fn build_host(raw: Bytes, lit: Option<Lit>) -> Host {
+fn host_kind(raw: &[u8], lit: Option<Lit>) -> HostKind {
     match lit {
-        None => Host::Domain(Domain(Text::from_checked(raw))),
+        None => HostKind::Domain,
         Some(Lit::V4) => {
-            let a = ipv4(&raw[1..raw.len() - 1]).unwrap_or(Ipv4Addr::UNSPECIFIED);
-            Host::Literal(AddressLiteral::Ipv4(a))
+            HostKind::Ipv4(ipv4(&raw[1..raw.len() - 1]).unwrap_or(Ipv4Addr::UNSPECIFIED))
         }
         Some(Lit::V6) => {
-            let a = ipv6(&raw[6..raw.len() - 1]).unwrap_or(Ipv6Addr::UNSPECIFIED);
-            Host::Literal(AddressLiteral::Ipv6(a))
+            HostKind::Ipv6(ipv6(&raw[6..raw.len() - 1]).unwrap_or(Ipv6Addr::UNSPECIFIED))
         }
-        Some(Lit::General) => {
-            let inner = raw.slice(1..raw.len().saturating_sub(1).max(1));
-            Host::Literal(AddressLiteral::General(GeneralLiteral(Text::from_checked(
-                inner,
-            ))))
+        Some(Lit::General) => HostKind::General,
+    }
+}
+
+/// Builds the [`Host`] for the host text `raw` (a slice of `line`).
+fn build_host(line: &Bytes, raw: &[u8], lit: Option<Lit>) -> Host {
+    match host_kind(raw, lit) {
+        HostKind::Domain => Host::Domain(Domain(Text::share_checked(line, raw))),
+        HostKind::Ipv4(a) => Host::Literal(AddressLiteral::Ipv4(a)),
+        HostKind::Ipv6(a) => Host::Literal(AddressLiteral::Ipv6(a)),
+        HostKind::General => {
+            let inner = &raw[1..raw.len().saturating_sub(1).max(1)];
+            Host::Literal(AddressLiteral::General(GeneralLiteral(
+                Text::share_checked(line, inner),
+            )))
         }
     }
 }
 
 fn host<'a>(line: &Bytes, i: In<'a>) -> Res<'a, Host> {
     let (rest, lit) = host_span(i)?;
-    let raw = line.slice_ref(&i[..i.len() - rest.len()]);
-    Ok((rest, build_host(raw, lit)))
+    Ok((rest, build_host(line, &i[..i.len() - rest.len()], lit)))
 }
 
 /// The shape of a mailbox: local-part length, whole length, literal host if any.
@@ -457,16 +465,14 @@ fn mailbox_grammar(i: In<'_>, long_local: bool) -> Res<'_, MbSpan> {
     ))
 }
 
-/// Builds the mailbox `raw` (a slice of `line`) described by `span`: two reference-count
-/// increments, no copy.
+/// Builds the mailbox `raw` (a slice of `line`) described by `span`: a small copy (or a
+/// shared slice of `line` when long).
 #[inline(always)]
 fn build_mailbox(line: &Bytes, raw: &[u8], span: MbSpan) -> Mailbox {
-    let raw = line.slice_ref(raw);
-    let host = build_host(raw.slice(span.local + 1..), span.lit);
     Mailbox {
-        raw: Text::from_checked(raw),
-        at: span.local,
-        host,
+        raw: Text::share_checked(line, raw),
+        at: span.local as u32,
+        host: host_kind(&raw[span.local + 1..], span.lit),
     }
 }
 
@@ -669,7 +675,7 @@ pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseE
         return p.no_args(args, Command::StartTls);
     }
     Ok(Command::Unknown {
-        verb: Text::from_checked(line.slice_ref(verb)),
+        verb: Text::share_checked(line, verb),
         arguments: args.map(|a| line.slice_ref(a)).unwrap_or_default(),
     })
 }
@@ -737,7 +743,7 @@ impl CmdParser<'_> {
         match strict {
             Some(h) => Ok(h),
             None if self.opts.lenient_helo && a.iter().all(|&b| (33..=126).contains(&b)) => {
-                Ok(Host::Other(Text::from_checked(self.line.slice_ref(a))))
+                Ok(Host::Other(Text::share_checked(self.line, a)))
             }
             None => Err(self.err(K::InvalidArguments, a)),
         }
@@ -806,12 +812,10 @@ impl CmdParser<'_> {
         if inner.get(len) != Some(&b'>') {
             return None;
         }
-        let raw = self.line.slice_ref(&inner[..len]);
-        let domain = raw.slice(local + 1..);
         let m = Mailbox {
-            raw: Text::from_checked(raw),
-            at: local,
-            host: Host::Domain(Domain(Text::from_checked(domain))),
+            raw: Text::share_checked(self.line, &inner[..len]),
+            at: local as u32,
+            host: HostKind::Domain,
         };
         Some((m, &inner[len + 1..]))
     }
@@ -910,7 +914,7 @@ impl CmdParser<'_> {
     }
 
     fn text(&self, s: &[u8]) -> Text {
-        Text::from_checked(self.line.slice_ref(s))
+        Text::share_checked(self.line, s)
     }
 
     fn unknown_param(&self, kw: &[u8], val: Option<&[u8]>) -> Parameter {
@@ -1164,8 +1168,8 @@ impl CmdParser<'_> {
             Some(s) => (&a[..s], Some(&a[s + 1..])),
             None => (a, None),
         };
-        let mechanism = AuthMechanism::from_bytes(&self.line.slice_ref(mech))
-            .ok_or_else(|| self.err(K::InvalidArguments, a))?;
+        let mechanism =
+            AuthMechanism::from_name(mech).ok_or_else(|| self.err(K::InvalidArguments, a))?;
         let initial_response = match ir {
             None => None,
             Some(b"=") => Some(Secret::default()),
@@ -1351,7 +1355,7 @@ pub(crate) fn domain_str(s: &str, smtputf8: bool) -> Result<Domain, ParseError> 
     let line = Bytes::copy_from_slice(s.as_bytes());
     match domain(&line) {
         Ok((rest, d)) if rest.is_empty() && d.len() <= 255 && (smtputf8 || d.is_ascii()) => {
-            Ok(Domain(Text::from_checked(line.slice_ref(d))))
+            Ok(Domain(Text::share_checked(&line, d)))
         }
         Ok((rest, _)) => Err(ParseError::new(K::InvalidArguments, s.len() - rest.len())),
         Err(_) => Err(ParseError::new(K::InvalidArguments, 0)),
@@ -1518,10 +1522,37 @@ fn reply_line_head(line: &[u8]) -> Option<([u8; 3], bool)> {
     }
 }
 
-/// A single-line reply `ddd SP text CRLF` (the caller checked the SP and the CRLF). The text
-/// shares `frame`'s buffer.
-pub(crate) fn reply_single(frame: Bytes) -> Result<Reply, ParseError> {
-    let line = &frame[..frame.len() - 2];
+/// A single-line reply `ddd SP text CRLF` at the front of `buf`, `len` bytes with its CRLF
+/// (the caller checked the SP and the CRLF); takes it off `buf`, also when it is invalid.
+///
+/// A short text is copied into the reply (cheaper than sharing: no reference count); a long
+/// one is split off `buf` and shared, without a copy.
+pub(crate) fn reply_single(buf: &mut BytesMut, len: usize) -> Result<Reply, ParseError> {
+    let (code, enhanced, skip) = match single_head(&buf[..len - 2]) {
+        Ok(head) => head,
+        Err(e) => {
+            buf.advance(len);
+            return Err(e);
+        }
+    };
+    let text_len = len - 6 - skip;
+    let text = if text_len <= Compact::INLINE {
+        let t = Compact::copy(&buf[4 + skip..len - 2]);
+        buf.advance(len);
+        t
+    } else {
+        buf.advance(4 + skip);
+        let t = Compact::from(buf.split_to(text_len).freeze());
+        buf.advance(2);
+        t
+    };
+    Ok(Reply::single(code, ReplyLine::from_parts(enhanced, text)))
+}
+
+/// The code, enhanced code and the length of the enhanced code's prefix of a single-line
+/// reply `line` (without CRLF).
+#[inline(always)]
+fn single_head(line: &[u8]) -> Result<(ReplyCode, Option<EnhancedStatusCode>, usize), ParseError> {
     let (c, _) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, 0))?;
     let value = u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
     let code = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, 0))?;
@@ -1529,15 +1560,10 @@ pub(crate) fn reply_single(frame: Bytes) -> Result<Reply, ParseError> {
     if text.contains(&b'\r') {
         return Err(ParseError::new(K::InvalidReply, 0));
     }
-    let (enhanced, skip) = match enhanced_code(text, c[0] - b'0') {
-        Some((esc, n)) => (Some(esc), n),
-        None => (None, 0),
-    };
-    let end = frame.len() - 2;
-    // `slice` builds the text in registers; truncating and advancing `frame` in place and then
-    // moving it stalls on store forwarding, which costs more than the reference count.
-    let text = frame.slice(4 + skip..end);
-    Ok(Reply::single(code, ReplyLine::from_parts(enhanced, text)))
+    Ok(match enhanced_code(text, c[0] - b'0') {
+        Some((esc, n)) => (code, Some(esc), n),
+        None => (code, None, 0),
+    })
 }
 
 /// Builds a [`Reply`] from a complete, already framed reply (as checked by `reply_end`).
@@ -1566,7 +1592,7 @@ pub(crate) fn reply_frame(frame: &Bytes, opts: &ReplyOptions) -> Result<Reply, P
             Some((esc, n)) => (Some(esc), &text[n..]),
             None => (None, text),
         };
-        let rl = ReplyLine::from_parts(enhanced, frame.slice_ref(text));
+        let rl = ReplyLine::from_parts(enhanced, Compact::share(frame, text));
         match &first {
             None => first = Some((rc, rl)),
             Some((code, _)) if *code != rc => {
@@ -1646,25 +1672,26 @@ pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
 /// EHLO line has none; `250 2.0.0` there would be a host called `2.0.0`).
 fn line_text(l: &ReplyLine) -> Text {
     match l.enhanced {
-        None => lossy_text(l.text_bytes()),
+        None => lossy_text(l.text()),
         Some(e) if l.text().is_empty() => Text::from(e.to_string()),
         Some(e) => Text::from(format!("{e} {}", l.text_lossy())),
     }
 }
 
-fn lossy_text(b: Bytes) -> Text {
-    Text::from_utf8(b).unwrap_or_else(|b| Text::from(String::from_utf8_lossy(&b).into_owned()))
+fn lossy_text(b: &[u8]) -> Text {
+    match std::str::from_utf8(b) {
+        Ok(s) => Text::copy_checked(s.as_bytes()),
+        Err(_) => Text::from(String::from_utf8_lossy(b).into_owned()),
+    }
 }
 
 fn sub_text(t: &Text, from: usize, to: usize) -> Text {
-    let b = t.to_bytes();
-    Text::from_utf8(b.slice(from..to)).unwrap_or_default()
+    t.get(from..to).map(Text::from).unwrap_or_default()
 }
 
 /// One EHLO line (`ehlo-keyword *( SP ehlo-param )`) as a [`Capability`].
 pub fn capability(line: Text) -> Capability {
-    let b = line.to_bytes();
-    let s: &[u8] = &b;
+    let s = line.as_bytes();
     let kw_end = memchr::memchr(b' ', s).unwrap_or(s.len());
     let kw = &s[..kw_end];
     let rest = &s[kw_end..];
@@ -1675,7 +1702,7 @@ pub fn capability(line: Text) -> Capability {
     let more = params.next().is_some();
     let (n0, n1) = (p0.is_none(), p1.is_none());
     // Slices of a valid UTF-8 line cut at ASCII spaces are valid UTF-8.
-    let text = |x: &[u8]| Text::from_checked(b.slice_ref(x));
+    let text = Text::copy_checked;
     let is = |k: &[u8]| kw.eq_ignore_ascii_case(k);
     let bare = |c: Capability| if n0 { Some(c) } else { None };
     let typed = match kw.len() {
@@ -1706,7 +1733,7 @@ pub fn capability(line: Text) -> Capability {
         4 if is(b"AUTH") => rest
             .split(|&c| c == b' ')
             .filter(|p| !p.is_empty())
-            .map(|m| AuthMechanism::from_bytes(&b.slice_ref(m)))
+            .map(AuthMechanism::from_name)
             .collect::<Option<Vec<_>>>()
             .map(Capability::Auth),
         11 if is(b"MT-PRIORITY") => match (p0, n1) {

@@ -160,8 +160,19 @@ pub struct Mailbox {
     /// `local@host` exactly as received (without angle brackets and source route).
     pub(crate) raw: Text,
     /// Byte index of the `@` separating local part and host in `raw`.
-    pub(crate) at: usize,
-    pub(crate) host: Host,
+    pub(crate) at: u32,
+    /// What the host after the `@` is. The host's text is not stored twice: [`Mailbox::host`]
+    /// builds the [`Host`] from `raw` when asked, which keeps a parsed mailbox one small copy.
+    pub(crate) host: HostKind,
+}
+
+/// The kind of a mailbox's host, with the parsed address of an IP literal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum HostKind {
+    Domain,
+    Ipv4(Ipv4Addr),
+    Ipv6(Ipv6Addr),
+    General,
 }
 
 impl Mailbox {
@@ -182,7 +193,7 @@ impl Mailbox {
 
     /// The local part as written on the wire (a quoted-string keeps its quotes and escapes).
     pub fn local_part(&self) -> &str {
-        self.raw.get(..self.at).unwrap_or_default()
+        self.raw.get(..self.at as usize).unwrap_or_default()
     }
 
     /// True when the local part is an RFC 5321 quoted-string.
@@ -214,18 +225,28 @@ impl Mailbox {
 
     /// The host part as written on the wire (a domain or a bracketed literal).
     pub fn host_str(&self) -> &str {
-        self.raw.get(self.at + 1..).unwrap_or_default()
+        self.raw.get(self.at as usize + 1..).unwrap_or_default()
     }
 
     /// The validated host part.
-    pub fn host(&self) -> &Host {
-        &self.host
+    pub fn host(&self) -> Host {
+        let text = || Text::from(self.host_str());
+        match self.host {
+            HostKind::Domain => Host::Domain(Domain(text())),
+            HostKind::Ipv4(a) => Host::Literal(AddressLiteral::Ipv4(a)),
+            HostKind::Ipv6(a) => Host::Literal(AddressLiteral::Ipv6(a)),
+            HostKind::General => {
+                let s = self.host_str();
+                let inner = s.get(1..s.len().saturating_sub(1)).unwrap_or_default();
+                Host::Literal(AddressLiteral::General(GeneralLiteral(Text::from(inner))))
+            }
+        }
     }
 
     /// The domain, when the host is a domain name (not an address literal).
-    pub fn domain(&self) -> Option<&Domain> {
-        match &self.host {
-            Host::Domain(d) => Some(d),
+    pub fn domain(&self) -> Option<Domain> {
+        match self.host {
+            HostKind::Domain => Some(Domain(Text::from(self.host_str()))),
             _ => None,
         }
     }

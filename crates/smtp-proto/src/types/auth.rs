@@ -89,22 +89,7 @@ impl AuthMechanism {
                 return Some(m.clone());
             }
         }
-        Some(AuthMechanism::Other(Text::from_checked(
-            Bytes::copy_from_slice(name),
-        )))
-    }
-
-    /// Like [`AuthMechanism::from_name`], but `Other` shares `name`'s buffer.
-    pub(crate) fn from_bytes(name: &Bytes) -> Option<Self> {
-        if !is_sasl_mech(name) {
-            return None;
-        }
-        for (n, m) in MECHS {
-            if n.as_bytes().eq_ignore_ascii_case(name) {
-                return Some(m.clone());
-            }
-        }
-        Some(AuthMechanism::Other(Text::from_checked(name.clone())))
+        Some(AuthMechanism::Other(Text::copy_checked(name)))
     }
 }
 

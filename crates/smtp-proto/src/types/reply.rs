@@ -3,6 +3,8 @@ use std::fmt;
 
 use bytes::Bytes;
 
+use super::compact::Compact;
+
 /// A three-digit SMTP reply code (RFC 5321 §4.2: first digit 2-5, second 0-5, third 0-9).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ReplyCode(u16);
@@ -216,8 +218,8 @@ pub struct ReplyLine {
     /// The enhanced status code at the start of the line, when present (RFC 2034).
     pub enhanced: Option<EnhancedStatusCode>,
     /// The text (without code, separator, enhanced code or CRLF). Never contains CR or LF.
-    /// Not necessarily UTF-8 when received from a peer.
-    text: Bytes,
+    /// Not necessarily UTF-8 when received from a peer. Short texts are stored inline.
+    text: Compact,
 }
 
 impl ReplyLine {
@@ -233,7 +235,10 @@ impl ReplyLine {
         } else {
             text
         };
-        ReplyLine { enhanced, text }
+        ReplyLine {
+            enhanced,
+            text: Compact::from(text),
+        }
     }
 
     /// A line from static text, without copying (`text` must not contain CR or LF; any are
@@ -243,23 +248,23 @@ impl ReplyLine {
     }
 
     /// Crate-internal: `text` already checked to hold no CR/LF.
-    pub(crate) fn from_parts(enhanced: Option<EnhancedStatusCode>, text: Bytes) -> Self {
+    pub(crate) fn from_parts(enhanced: Option<EnhancedStatusCode>, text: Compact) -> Self {
         ReplyLine { enhanced, text }
     }
 
     /// The text bytes.
     pub fn text(&self) -> &[u8] {
-        &self.text
+        self.text.as_bytes()
     }
 
-    /// The text as a shared buffer.
+    /// The text as a [`Bytes`] (shared when it is stored shared, else a copy).
     pub fn text_bytes(&self) -> Bytes {
-        self.text.clone()
+        self.text.to_bytes()
     }
 
     /// The text as a string (invalid UTF-8 replaced by U+FFFD).
     pub fn text_lossy(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.text)
+        String::from_utf8_lossy(self.text())
     }
 }
 
@@ -292,7 +297,7 @@ enum Lines {
 impl Lines {
     fn from_vec(mut v: Vec<ReplyLine>) -> Self {
         match v.len() {
-            0 => Lines::One(ReplyLine::from_parts(None, Bytes::new())),
+            0 => Lines::One(ReplyLine::from_parts(None, Compact::EMPTY)),
             1 => match v.pop() {
                 Some(l) => Lines::One(l),
                 None => Lines::Many(v),
@@ -376,7 +381,7 @@ impl Reply {
         match &mut self.lines {
             Lines::Many(v) => v.push(line),
             Lines::One(first) => {
-                let first = std::mem::replace(first, ReplyLine::from_parts(None, Bytes::new()));
+                let first = std::mem::replace(first, ReplyLine::from_parts(None, Compact::EMPTY));
                 self.lines = Lines::Many(vec![first, line]);
             }
         }
