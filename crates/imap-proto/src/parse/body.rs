@@ -7,22 +7,18 @@ use crate::types::{
     SinglePartKind,
 };
 
-fn address(r: &mut Reader<'_>) -> PResult<Address> {
+/// One `address`, written into `out` (a slot already in its list, so the 160-byte
+/// value is never built elsewhere and copied).
+fn address(r: &mut Reader<'_>, out: &mut Address) -> PResult<()> {
     r.byte(b'(', "(")?;
-    let name = r.nstring()?;
+    out.name = r.nstring()?;
     r.sp()?;
-    let adl = r.nstring()?;
+    out.adl = r.nstring()?;
     r.sp()?;
-    let mailbox = r.nstring()?;
+    out.mailbox = r.nstring()?;
     r.sp()?;
-    let host = r.nstring()?;
-    r.byte(b')', ")")?;
-    Ok(Address {
-        name,
-        adl,
-        mailbox,
-        host,
-    })
+    out.host = r.nstring()?;
+    r.byte(b')', ")")
 }
 
 fn address_list(r: &mut Reader<'_>) -> PResult<Vec<Address>> {
@@ -33,7 +29,9 @@ fn address_list(r: &mut Reader<'_>) -> PResult<Vec<Address>> {
     let mut out = Vec::with_capacity(2);
     loop {
         r.count_item()?;
-        out.push(address(r)?);
+        out.push(Address::default());
+        let index = out.len() - 1;
+        address(r, &mut out[index])?;
         if r.eat(b')') {
             return Ok(out);
         }
@@ -44,40 +42,31 @@ fn address_list(r: &mut Reader<'_>) -> PResult<Vec<Address>> {
     }
 }
 
-pub(crate) fn envelope(r: &mut Reader<'_>) -> PResult<Envelope> {
+/// An ENVELOPE, parsed straight into its box: the fields are written where they stay
+/// instead of building the 300-byte value on the stack and copying it.
+pub(crate) fn envelope(r: &mut Reader<'_>) -> PResult<Box<Envelope>> {
+    let mut out = Box::<Envelope>::default();
     r.byte(b'(', "(")?;
-    let date = r.nstring()?;
+    out.date = r.nstring()?;
     r.sp()?;
-    let subject = r.nstring()?;
+    out.subject = r.nstring()?;
+    for list in [
+        &mut out.from,
+        &mut out.sender,
+        &mut out.reply_to,
+        &mut out.to,
+        &mut out.cc,
+        &mut out.bcc,
+    ] {
+        r.sp()?;
+        *list = address_list(r)?;
+    }
     r.sp()?;
-    let from = address_list(r)?;
+    out.in_reply_to = r.nstring()?;
     r.sp()?;
-    let sender = address_list(r)?;
-    r.sp()?;
-    let reply_to = address_list(r)?;
-    r.sp()?;
-    let to = address_list(r)?;
-    r.sp()?;
-    let cc = address_list(r)?;
-    r.sp()?;
-    let bcc = address_list(r)?;
-    r.sp()?;
-    let in_reply_to = r.nstring()?;
-    r.sp()?;
-    let message_id = r.nstring()?;
+    out.message_id = r.nstring()?;
     r.byte(b')', ")")?;
-    Ok(Envelope {
-        date,
-        subject,
-        from,
-        sender,
-        reply_to,
-        to,
-        cc,
-        bcc,
-        in_reply_to,
-        message_id,
-    })
+    Ok(out)
 }
 
 /// `body-fld-param`: `"(" string SP string *(SP string SP string) ")" / nil`
@@ -177,7 +166,7 @@ pub(crate) fn body_structure(r: &mut Reader<'_>, extensible: bool) -> PResult<Bo
 fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
     r.byte(b'(', "(")?;
     if r.peek() == Some(b'(') {
-        let mut parts = Vec::new();
+        let mut parts = Vec::with_capacity(2);
         while r.peek() == Some(b'(') {
             parts.push(body_structure(r, extensible)?);
         }
@@ -189,9 +178,9 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
             r.sp()?;
             params_out = params(r)?;
             if more(r) {
-                let mut ext = BodyExtension::default();
+                let mut ext = Box::<BodyExtension>::default();
                 extension_tail(r, &mut ext)?;
-                extension = Some(Box::new(ext));
+                extension = Some(ext);
             }
         }
         r.byte(b')', ")")?;
@@ -218,7 +207,7 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
             || subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL"))
     {
         r.sp()?;
-        let envelope = Box::new(envelope(r)?);
+        let envelope = envelope(r)?;
         r.sp()?;
         let body = Box::new(body_structure(r, extensible)?);
         r.sp()?;
@@ -240,12 +229,11 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
             return Err(ParseError::new(ParseErrorKind::Expected(")"), r.pos));
         }
         r.sp()?;
-        let mut ext = BodyExtension {
-            md5: r.nstring()?,
-            ..BodyExtension::default()
-        };
+        // Built in its box, like the envelope.
+        let mut ext = Box::<BodyExtension>::default();
+        ext.md5 = r.nstring()?;
         extension_tail(r, &mut ext)?;
-        extension = Some(Box::new(ext));
+        extension = Some(ext);
     }
     r.byte(b')', ")")?;
     Ok(BodyStructure::Single {

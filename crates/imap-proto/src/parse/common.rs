@@ -58,8 +58,7 @@ pub(crate) fn mailbox_attribute(r: &mut Reader<'_>) -> PResult<MailboxAttribute>
 
 pub(crate) fn mailbox(r: &mut Reader<'_>) -> PResult<Mailbox> {
     let start = r.pos;
-    let value = r.astring()?;
-    let bytes = value.to_bytes();
+    let bytes = r.astring()?.into_chunk();
     if bytes.iter().any(|&b| b == b'\r' || b == b'\n') {
         return Err(ParseError::new(
             ParseErrorKind::Expected("mailbox name"),

@@ -218,7 +218,7 @@ pub(crate) fn fetch_item(r: &mut Reader<'_>) -> PResult<FetchItem> {
     } else if is(b"RFC822.SIZE") {
         FetchItem::Rfc822Size(r.number64()?)
     } else if is(b"ENVELOPE") {
-        FetchItem::Envelope(Box::new(envelope(r)?))
+        FetchItem::Envelope(envelope(r)?)
     } else if is(b"BODYSTRUCTURE") {
         FetchItem::BodyStructure(Box::new(body_structure(r, true)?))
     } else if is(b"BODY") {

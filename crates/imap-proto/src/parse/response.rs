@@ -254,7 +254,7 @@ fn untagged(r: &mut Reader<'_>) -> PResult<Response> {
             Data::Expunge(number)
         } else if is(b"FETCH") {
             r.sp()?;
-            let items = r.paren_list(false, fetch_item)?;
+            let items = r.paren_list_sized(8, false, fetch_item)?;
             Data::Fetch { seq: number, items }
         } else {
             return other_data(r, number_start);

@@ -1,13 +1,16 @@
 //! Strings, atoms, tags, text and secrets: the lexical vocabulary of RFC 9051 section 4.
 //!
-//! Every value is backed by [`Bytes`], so a parsed value is owned, `'static` and shares
-//! the receive buffer instead of copying it. Constructors refuse what the grammar
-//! refuses; the encoder then picks the wire form (atom, quoted string or literal).
+//! Every value is owned and `'static`: a short value (up to 22 bytes) is stored
+//! inline, a longer one shares the receive buffer through [`Bytes`] instead of copying
+//! it, so parsing a message full of short strings touches no reference count.
+//! Constructors refuse what the grammar refuses; the encoder then picks the wire form
+//! (atom, quoted string or literal).
 
 use std::fmt;
 
 use bytes::Bytes;
 
+use super::chunk::Chunk;
 use crate::error::ValidationError;
 
 /// `ATOM-CHAR`: any CHAR except atom-specials (`(){ %*"\]`, CTL, SP, 8-bit).
@@ -51,9 +54,10 @@ macro_rules! bytes_newtype_common {
                 &self.0
             }
 
-            /// The value as a shared [`Bytes`] handle (no copy).
+            /// The value as a [`Bytes`] handle: shares the parsed buffer for long
+            /// values; short ones are stored inline (see the module docs) and copied.
             pub fn to_bytes(&self) -> Bytes {
-                self.0.clone()
+                self.0.to_bytes()
             }
 
             /// The value as UTF-8, if it is.
@@ -64,7 +68,19 @@ macro_rules! bytes_newtype_common {
             /// Builds the value from bytes already known to be valid (parser use).
             #[allow(dead_code, reason = "not every newtype is built by the parser")]
             pub(crate) fn unchecked(bytes: Bytes) -> Self {
-                Self(bytes)
+                Self(Chunk::from(bytes))
+            }
+
+            /// The value's storage (parser use).
+            #[allow(dead_code, reason = "not every newtype is taken apart")]
+            pub(crate) fn into_chunk(self) -> Chunk {
+                self.0
+            }
+
+            /// Builds the value from a chunk already known to be valid (parser use).
+            #[allow(dead_code, reason = "not every newtype is built by the parser")]
+            pub(crate) fn from_chunk(chunk: Chunk) -> Self {
+                Self(chunk)
             }
         }
 
@@ -111,7 +127,7 @@ macro_rules! bytes_newtype_common {
 
 /// An atom (`1*ATOM-CHAR`): command names, keywords, capability names.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Atom(Bytes);
+pub struct Atom(Chunk);
 
 impl Atom {
     /// Validates an atom: non-empty, only ATOM-CHARs.
@@ -120,7 +136,7 @@ impl Atom {
     /// [`ValidationError`] when empty or when a byte is a space, a special or 8-bit.
     pub fn new(bytes: Bytes) -> Result<Self, ValidationError> {
         check_all(&bytes, is_atom_char)?;
-        Ok(Self(bytes))
+        Ok(Self(Chunk::from(bytes)))
     }
 
     /// An atom from a static string; for constants in code.
@@ -140,7 +156,7 @@ bytes_newtype_common!(Atom);
 
 /// A command tag (`1*<any ASTRING-CHAR except "+">`).
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Tag(Bytes);
+pub struct Tag(Chunk);
 
 impl Tag {
     /// Validates a tag.
@@ -149,7 +165,7 @@ impl Tag {
     /// [`ValidationError`] when empty or when a byte is not an ASTRING-CHAR or is `+`.
     pub fn new(bytes: Bytes) -> Result<Self, ValidationError> {
         check_all(&bytes, |b| is_astring_char(b) && b != b'+')?;
-        Ok(Self(bytes))
+        Ok(Self(Chunk::from(bytes)))
     }
 }
 bytes_newtype_common!(Tag);
@@ -157,7 +173,7 @@ bytes_newtype_common!(Tag);
 /// An astring value (RFC 9051 `astring`): any bytes but NUL. The encoder writes it as
 /// an atom when it can, else as a quoted string or a literal.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct AString(Bytes);
+pub struct AString(Chunk);
 
 impl AString {
     /// Validates an astring value (no NUL; may be empty).
@@ -166,7 +182,7 @@ impl AString {
     /// [`ValidationError::ForbiddenByte`] on NUL.
     pub fn new(bytes: Bytes) -> Result<Self, ValidationError> {
         no_nul(&bytes)?;
-        Ok(Self(bytes))
+        Ok(Self(Chunk::from(bytes)))
     }
 }
 bytes_newtype_common!(AString);
@@ -174,7 +190,7 @@ bytes_newtype_common!(AString);
 /// A string value (RFC 9051 `string`): any bytes but NUL, written as a quoted string or
 /// a literal.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct IString(Bytes);
+pub struct IString(Chunk);
 
 impl IString {
     /// Validates a string value (no NUL; may be empty).
@@ -183,7 +199,7 @@ impl IString {
     /// [`ValidationError::ForbiddenByte`] on NUL.
     pub fn new(bytes: Bytes) -> Result<Self, ValidationError> {
         no_nul(&bytes)?;
-        Ok(Self(bytes))
+        Ok(Self(Chunk::from(bytes)))
     }
 }
 bytes_newtype_common!(IString);
@@ -210,7 +226,7 @@ fn no_nul(bytes: &[u8]) -> Result<(), ValidationError> {
 /// A quoted string's content: no CR, LF or NUL (RFC 9051 `quoted`). Use it where a
 /// value must never need a literal.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Quoted(Bytes);
+pub struct Quoted(Chunk);
 
 impl Quoted {
     /// Validates quoted content.
@@ -224,7 +240,7 @@ impl Quoted {
                 index,
             });
         }
-        Ok(Self(bytes))
+        Ok(Self(Chunk::from(bytes)))
     }
 }
 bytes_newtype_common!(Quoted);
@@ -237,7 +253,7 @@ impl From<Quoted> for IString {
 
 /// Human-readable response text (`text`): no CR or LF; may be empty in IMAP4rev2.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct Text(Bytes);
+pub struct Text(Chunk);
 
 impl Text {
     /// Validates text.
@@ -251,7 +267,7 @@ impl Text {
                 index,
             });
         }
-        Ok(Self(bytes))
+        Ok(Self(Chunk::from(bytes)))
     }
 
     /// Text from a static string.

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
+use super::chunk::Chunk;
 use crate::error::ValidationError;
 
 /// A mailbox name as it travels on the wire. `INBOX` is case-insensitive and kept
@@ -30,7 +31,7 @@ pub enum NameEncoding {
 
 /// A non-INBOX mailbox name in wire form (any bytes but NUL, CR and LF).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct MailboxName(Bytes);
+pub struct MailboxName(Chunk);
 
 impl MailboxName {
     /// The wire bytes.
@@ -38,9 +39,10 @@ impl MailboxName {
         &self.0
     }
 
-    /// The wire bytes as a shared handle.
+    /// The wire bytes as a [`Bytes`] handle (shared for long names, copied for
+    /// short ones, which are stored inline).
     pub fn to_bytes(&self) -> Bytes {
-        self.0.clone()
+        self.0.to_bytes()
     }
 }
 
@@ -56,10 +58,10 @@ impl Mailbox {
                 index,
             });
         }
-        Ok(Self::from_wire_unchecked(bytes))
+        Ok(Self::from_wire_unchecked(Chunk::from(bytes)))
     }
 
-    pub(crate) fn from_wire_unchecked(bytes: Bytes) -> Self {
+    pub(crate) fn from_wire_unchecked(bytes: Chunk) -> Self {
         if bytes.eq_ignore_ascii_case(b"INBOX") {
             Self::Inbox
         } else {

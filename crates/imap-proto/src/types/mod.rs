@@ -1,12 +1,14 @@
 //! The IMAP type model: one set of types for IMAP4rev2 and IMAP4rev1 with every
 //! extension this crate supports always compiled in.
 //!
-//! Values are backed by [`bytes::Bytes`]: a parsed message shares the buffer it came
-//! from, so every value is owned and `'static` without a copy. Constructors validate;
+//! Values are owned and `'static`: short strings are stored inline, long strings and
+//! literal data share the buffer the message came from ([`bytes::Bytes`]), so nothing
+//! long is copied and nothing short costs a reference count. Constructors validate;
 //! the encoder chooses wire forms.
 
 mod body;
 mod capability;
+mod chunk;
 mod code;
 mod command;
 mod core;
@@ -46,6 +48,7 @@ pub use sequence::{SeqItem, SeqNumber, SequenceSet, Uid};
 
 #[cfg(feature = "testing")]
 pub(crate) use capability::{MORE_SIMPLE, SIMPLE};
+pub(crate) use chunk::Chunk;
 pub(crate) use code::PLAIN_CODES;
 pub(crate) use core::{is_astring_char, is_atom_char};
 pub(crate) use datetime::MONTHS;
