@@ -133,6 +133,37 @@ impl LineReader {
     /// `Ok(None)`: more bytes are needed. `Err(_)`: the line was bad and has been consumed
     /// (the caller replies and calls again). The returned [`Bytes`] shares `buf`'s memory.
     pub fn read_line(&mut self, buf: &mut BytesMut) -> Result<Option<Bytes>, ParseError> {
+        Ok(self.frame(buf)?.map(|(len, total)| {
+            let mut line = buf.split_to(total).freeze();
+            // truncate, not slice: no second reference count
+            line.truncate(len);
+            line
+        }))
+    }
+
+    /// Takes the next complete command line off `buf` and parses it where it lies
+    /// ([`parse::command_from_slice`](crate::parse::command_from_slice)): the server-side
+    /// loop in one call. `None`: more bytes are needed. `Some(Err(_))`: a framing or parse
+    /// error; the line is consumed either way, so the caller replies and calls again.
+    pub fn read_command(
+        &mut self,
+        buf: &mut BytesMut,
+        opts: &crate::parse::ParseOptions,
+    ) -> Option<Result<crate::types::Command, ParseError>> {
+        let (len, total) = match self.frame(buf) {
+            Ok(Some(span)) => span,
+            Ok(None) => return None,
+            Err(e) => return Some(Err(e)),
+        };
+        let command = crate::parse::command_from_slice(&buf[..len], opts);
+        buf.advance(total);
+        Some(command)
+    }
+
+    /// Finds the next complete line: its length without CRLF and with it. A bad line is
+    /// consumed and reported; over-long ones are thrown away as they arrive.
+    #[inline]
+    fn frame(&mut self, buf: &mut BytesMut) -> Result<Option<(usize, usize)>, ParseError> {
         if let Some(kind) = self.discarding {
             match memchr::memchr(b'\n', buf) {
                 None => {
@@ -166,10 +197,7 @@ impl LineReader {
                     buf.advance(lf + 1);
                     return Err(ParseError::new(K::BareLineEnding, lf));
                 }
-                let mut line = buf.split_to(lf + 1).freeze();
-                // truncate, not slice: no second reference count
-                line.truncate(if crlf { lf - 1 } else { lf });
-                Ok(Some(line))
+                Ok(Some((if crlf { lf - 1 } else { lf }, lf + 1)))
             }
             None => {
                 let (limit, kind) = self.limit_for(buf);

@@ -360,24 +360,46 @@ fn host_kind(raw: &[u8], lit: Option<Lit>) -> HostKind {
     }
 }
 
-/// Builds the [`Host`] for the host text `raw` (a slice of `line`).
-fn build_host(line: &Bytes, raw: &[u8], lit: Option<Lit>) -> Host {
-    match host_kind(raw, lit) {
-        HostKind::Domain => Host::Domain(Domain(Text::share_checked(line, raw))),
-        HostKind::Ipv4(a) => Host::Literal(AddressLiteral::Ipv4(a)),
-        HostKind::Ipv6(a) => Host::Literal(AddressLiteral::Ipv6(a)),
-        HostKind::General => {
-            let inner = &raw[1..raw.len().saturating_sub(1).max(1)];
-            Host::Literal(AddressLiteral::General(GeneralLiteral(
-                Text::share_checked(line, inner),
-            )))
+/// Where parsed text comes from: a shared line buffer (long texts share it, short ones are
+/// copied) or a borrowed slice (every text is copied).
+#[derive(Clone, Copy)]
+struct Src<'a>(Option<&'a Bytes>);
+
+impl Src<'_> {
+    /// `s` (a sub-slice of the source, already checked to be UTF-8) as a [`Text`].
+    #[inline(always)]
+    fn text(self, s: &[u8]) -> Text {
+        match self.0 {
+            Some(line) => Text::share_checked(line, s),
+            None => Text::copy_checked(s),
+        }
+    }
+
+    /// `s` (a sub-slice of the source) as [`Bytes`].
+    fn bytes(self, s: &[u8]) -> Bytes {
+        match self.0 {
+            Some(line) => line.slice_ref(s),
+            None => Bytes::copy_from_slice(s),
         }
     }
 }
 
-fn host<'a>(line: &Bytes, i: In<'a>) -> Res<'a, Host> {
+/// Builds the [`Host`] for the host text `raw` (a slice of the source).
+fn build_host(src: Src<'_>, raw: &[u8], lit: Option<Lit>) -> Host {
+    match host_kind(raw, lit) {
+        HostKind::Domain => Host::Domain(Domain(src.text(raw))),
+        HostKind::Ipv4(a) => Host::Literal(AddressLiteral::Ipv4(a)),
+        HostKind::Ipv6(a) => Host::Literal(AddressLiteral::Ipv6(a)),
+        HostKind::General => {
+            let inner = &raw[1..raw.len().saturating_sub(1).max(1)];
+            Host::Literal(AddressLiteral::General(GeneralLiteral(src.text(inner))))
+        }
+    }
+}
+
+fn host<'a>(src: Src<'_>, i: In<'a>) -> Res<'a, Host> {
     let (rest, lit) = host_span(i)?;
-    Ok((rest, build_host(line, &i[..i.len() - rest.len()], lit)))
+    Ok((rest, build_host(src, &i[..i.len() - rest.len()], lit)))
 }
 
 /// The shape of a mailbox: local-part length, whole length, literal host if any.
@@ -468,17 +490,17 @@ fn mailbox_grammar(i: In<'_>, long_local: bool) -> Res<'_, MbSpan> {
 /// Builds the mailbox `raw` (a slice of `line`) described by `span`: a small copy (or a
 /// shared slice of `line` when long).
 #[inline(always)]
-fn build_mailbox(line: &Bytes, raw: &[u8], span: MbSpan) -> Mailbox {
+fn build_mailbox(src: Src<'_>, raw: &[u8], span: MbSpan) -> Mailbox {
     Mailbox {
-        raw: Text::share_checked(line, raw),
+        raw: src.text(raw),
         at: span.local as u32,
         host: host_kind(&raw[span.local + 1..], span.lit),
     }
 }
 
-fn mailbox<'a>(line: &Bytes, i: In<'a>, long_local: bool) -> Res<'a, Mailbox> {
+fn mailbox<'a>(src: Src<'_>, i: In<'a>, long_local: bool) -> Res<'a, Mailbox> {
     let (rest, span) = mailbox_span(i, long_local)?;
-    Ok((rest, build_mailbox(line, &i[..span.len], span)))
+    Ok((rest, build_mailbox(src, &i[..span.len], span)))
 }
 
 /// `A-d-l ":"` (a source route, RFC 5321 §4.1.2: accepted and ignored).
@@ -546,9 +568,11 @@ pub fn command(line: &Bytes) -> Result<Command, ParseError> {
     command_with(line, &ParseOptions::default())
 }
 
-/// Parses a command line given as a slice (copies it once into a [`Bytes`]).
+/// Parses a command line given as a slice (for example still in the receive buffer, see
+/// [`LineReader::read_command`](crate::framing::LineReader::read_command)); the result owns
+/// copies of its texts.
 pub fn command_from_slice(line: &[u8], opts: &ParseOptions) -> Result<Command, ParseError> {
-    command_with(&Bytes::copy_from_slice(line), opts)
+    parse_command(line, Src(None), opts)
 }
 
 const fn verb4(v: &[u8; 4]) -> u32 {
@@ -575,8 +599,14 @@ const V_STAR: u32 = verb4(b"STAR");
 ///
 /// A well-formed line with an unknown verb gives [`Command::Unknown`]; errors carry the kind
 /// the server needs to pick its reply ([`ParseError::reply`]).
+/// Texts longer than a few dozen bytes share `line`'s buffer; shorter ones are copied, which
+/// is cheaper than a shared reference.
 pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseError> {
-    let l: &[u8] = line;
+    parse_command(line, Src(Some(line)), opts)
+}
+
+fn parse_command(l: &[u8], src: Src<'_>, opts: &ParseOptions) -> Result<Command, ParseError> {
+    let line = l;
     // One branch-free pass (lines are short: cheaper than a SIMD search call) for CR, LF, NUL
     // and non-ASCII bytes.
     let (mut ctl, mut high) = (false, 0u8);
@@ -608,6 +638,7 @@ pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseE
     };
     let p = CmdParser {
         line,
+        src,
         opts,
         ascii,
         base: verb_end + 1,
@@ -675,13 +706,14 @@ pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseE
         return p.no_args(args, Command::StartTls);
     }
     Ok(Command::Unknown {
-        verb: Text::share_checked(line, verb),
-        arguments: args.map(|a| line.slice_ref(a)).unwrap_or_default(),
+        verb: src.text(verb),
+        arguments: args.map(|a| src.bytes(a)).unwrap_or_default(),
     })
 }
 
 struct CmdParser<'a> {
-    line: &'a Bytes,
+    line: &'a [u8],
+    src: Src<'a>,
     opts: &'a ParseOptions,
     /// The whole line is ASCII (no SMTPUTF8 checks needed).
     ascii: bool,
@@ -735,7 +767,7 @@ impl CmdParser<'_> {
         let strict = if kind == 0 && a.first() == Some(&b'[') {
             None
         } else {
-            match host(self.line, a) {
+            match host(self.src, a) {
                 Ok((rest, h)) if rest.is_empty() && !h.is_utf8() => Some(h),
                 _ => None,
             }
@@ -743,7 +775,7 @@ impl CmdParser<'_> {
         match strict {
             Some(h) => Ok(h),
             None if self.opts.lenient_helo && a.iter().all(|&b| (33..=126).contains(&b)) => {
-                Ok(Host::Other(Text::share_checked(self.line, a)))
+                Ok(Host::Other(self.src.text(a)))
             }
             None => Err(self.err(K::InvalidArguments, a)),
         }
@@ -771,7 +803,7 @@ impl CmdParser<'_> {
                 let from = match p {
                     PathOut::Null => ReversePath::Null,
                     PathOut::Mailbox(raw, m) => {
-                        ReversePath::Mailbox(build_mailbox(self.line, raw, m))
+                        ReversePath::Mailbox(build_mailbox(self.src, raw, m))
                     }
                     // `<Postmaster>` is not a valid reverse-path (it has no domain).
                     PathOut::Postmaster => return Err(self.err(K::InvalidSender, a)),
@@ -813,7 +845,7 @@ impl CmdParser<'_> {
             return None;
         }
         let m = Mailbox {
-            raw: Text::share_checked(self.line, &inner[..len]),
+            raw: self.src.text(&inner[..len]),
             at: local as u32,
             host: HostKind::Domain,
         };
@@ -830,7 +862,7 @@ impl CmdParser<'_> {
                 let to = match p {
                     PathOut::Postmaster => ForwardPath::Postmaster,
                     PathOut::Mailbox(raw, m) => {
-                        ForwardPath::Mailbox(build_mailbox(self.line, raw, m))
+                        ForwardPath::Mailbox(build_mailbox(self.src, raw, m))
                     }
                     PathOut::Null => return Err(self.err(K::InvalidRecipient, a)),
                 };
@@ -914,7 +946,7 @@ impl CmdParser<'_> {
     }
 
     fn text(&self, s: &[u8]) -> Text {
-        Text::share_checked(self.line, s)
+        self.src.text(s)
     }
 
     fn unknown_param(&self, kw: &[u8], val: Option<&[u8]>) -> Parameter {
@@ -1352,10 +1384,9 @@ fn decode_base64(s: &[u8]) -> Option<Secret> {
 // ---------------------------------------------------------------------------------------------
 
 pub(crate) fn domain_str(s: &str, smtputf8: bool) -> Result<Domain, ParseError> {
-    let line = Bytes::copy_from_slice(s.as_bytes());
-    match domain(&line) {
+    match domain(s.as_bytes()) {
         Ok((rest, d)) if rest.is_empty() && d.len() <= 255 && (smtputf8 || d.is_ascii()) => {
-            Ok(Domain(Text::share_checked(&line, d)))
+            Ok(Domain(Text::from(s)))
         }
         Ok((rest, _)) => Err(ParseError::new(K::InvalidArguments, s.len() - rest.len())),
         Err(_) => Err(ParseError::new(K::InvalidArguments, 0)),
@@ -1363,16 +1394,14 @@ pub(crate) fn domain_str(s: &str, smtputf8: bool) -> Result<Domain, ParseError> 
 }
 
 pub(crate) fn host_str(s: &str) -> Result<Host, ParseError> {
-    let line = Bytes::copy_from_slice(s.as_bytes());
-    match host(&line, &line) {
+    match host(Src(None), s.as_bytes()) {
         Ok(([], h)) if s.is_ascii() => Ok(h),
         _ => Err(ParseError::new(K::InvalidArguments, 0)),
     }
 }
 
 pub(crate) fn mailbox_str(s: &str, smtputf8: bool) -> Result<Mailbox, ParseError> {
-    let line = Bytes::copy_from_slice(s.as_bytes());
-    match mailbox(&line, &line, true) {
+    match mailbox(Src(None), s.as_bytes(), true) {
         Ok(([], m)) => {
             if m.is_utf8() && !smtputf8 {
                 Err(ParseError::new(K::Utf8WithoutSmtpUtf8, 0))

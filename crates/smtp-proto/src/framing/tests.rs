@@ -295,6 +295,52 @@ fn line_reader() {
     assert_eq!(r.read_line(&mut buf).unwrap_err().kind, K::AuthLineTooLong);
 }
 
+proptest! {
+    /// `read_command` (parse in place, texts copied) gives what `read_line` then
+    /// `parse::command_with` (texts shared) gives, for any bytes cut at any point.
+    #[test]
+    fn read_command_is_read_line_then_parse(
+        lines in prop::collection::vec(
+            prop_oneof![
+                crate::testing::command().prop_map(|c| {
+                    let mut b = BytesMut::new();
+                    crate::encode::command(&c, &mut b);
+                    b.to_vec()
+                }),
+                prop::collection::vec(any::<u8>(), 0..80),
+                Just(b"RCPT TO:<a.very.long.local.part.of.a.mailbox@a.long.domain.example.org> NOTIFY=NEVER\r\n".to_vec()),
+            ],
+            1..8,
+        ),
+        cut in 0usize..400,
+    ) {
+        let input: Vec<u8> = lines.concat();
+        let cut = cut.min(input.len());
+        let opts = crate::parse::ParseOptions::default();
+        let (mut a, mut b) = (LineReader::new(64), LineReader::new(64));
+        let (mut abuf, mut bbuf) = (BytesMut::new(), BytesMut::new());
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for part in [&input[..cut], &input[cut..]] {
+            abuf.extend_from_slice(part);
+            bbuf.extend_from_slice(part);
+            while let Some(r) = a.read_command(&mut abuf, &opts) {
+                ours.push(r.map_err(|e| e.kind));
+            }
+            loop {
+                match b.read_line(&mut bbuf) {
+                    Ok(None) => break,
+                    Ok(Some(line)) => {
+                        theirs.push(crate::parse::command_with(&line, &opts).map_err(|e| e.kind))
+                    }
+                    Err(e) => theirs.push(Err(e.kind)),
+                }
+            }
+        }
+        prop_assert_eq!(ours, theirs);
+        prop_assert_eq!(abuf, bbuf);
+    }
+}
+
 #[test]
 fn bdat() {
     let mut r = BdatReader::new(5);

@@ -8,7 +8,7 @@ use super::compact::Compact;
 
 /// Owned, immutable, cheaply clonable UTF-8 text.
 ///
-/// Short texts (up to 38 bytes: nearly every mailbox, domain and parameter) are stored in the
+/// Short texts (up to 32 bytes: nearly every mailbox, domain and parameter) are stored in the
 /// value itself, so parsing a command allocates nothing and touches no shared reference
 /// count; longer ones share the received line's [`Bytes`] buffer without a copy. `Text`
 /// always holds valid UTF-8 (ASCII unless an RFC 6531 SMTPUTF8 context allowed more); it
