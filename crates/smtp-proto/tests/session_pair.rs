@@ -331,6 +331,12 @@ fn client_times_out_waiting_for_the_mail_reply() {
     let deadline = p.client.poll_timeout().unwrap();
     assert_eq!(deadline, p.now + secs(300));
     p.client.handle_timeout(deadline);
+    // The transaction reports first: nothing answered, nothing delivered.
+    let Some(CEvent::TransactionCompleted { outcome, .. }) = p.client.poll_event() else {
+        panic!("the interrupted transaction reports before Closed")
+    };
+    assert_eq!(outcome.end, client::TransactionEnd::Interrupted);
+    assert!(outcome.mail.is_none() && outcome.recipients[0].rcpt.is_none());
     assert!(matches!(
         p.client.poll_event(),
         Some(CEvent::Closed {

@@ -14,6 +14,9 @@ pub struct Envelope {
     pub parameters: MailParameters,
     /// Recipients with their RCPT parameters (DSN NOTIFY/ORCPT, ...), in order.
     pub recipients: Vec<(ForwardPath, RcptParameters)>,
+    /// What to do when some recipients are refused (default:
+    /// [`RecipientPolicy::Accepted`]).
+    pub recipient_policy: RecipientPolicy,
 }
 
 impl Envelope {
@@ -27,8 +30,71 @@ impl Envelope {
                 .into_iter()
                 .map(|r| (r, RcptParameters::default()))
                 .collect(),
+            recipient_policy: RecipientPolicy::default(),
         }
     }
+
+    /// The same envelope with another [`RecipientPolicy`].
+    #[must_use]
+    pub fn with_recipient_policy(mut self, policy: RecipientPolicy) -> Self {
+        self.recipient_policy = policy;
+        self
+    }
+}
+
+/// What the client does once every RCPT has been answered and some were refused.
+///
+/// RFC 5321 §3.3 lets a transaction go on with the recipients that were accepted; a client
+/// that wants all or nothing aborts it with RSET instead, as in the aborted-transaction
+/// scenario of RFC 5321 Appendix D.2 (§4.1.1.5: RSET discards the sender, the recipients and
+/// any content). When no recipient at all is accepted the session never sends the content and
+/// resets the transaction, whatever the policy.
+///
+/// Every policy but [`RecipientPolicy::Accepted`] needs the RCPT replies before DATA: once
+/// a server has answered `354`, the content can be ended but not withdrawn (RFC 5321
+/// §4.1.1.4), and ending it delivers to the accepted recipients. So DATA is then not
+/// pipelined with the RCPTs (RFC 2920 §3.1 puts it last in a group), which costs one round
+/// trip with PIPELINING. The RCPTs themselves are all sent, also after a
+/// refusal, so the outcome has a reply for every recipient.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RecipientPolicy {
+    /// Send the content to the recipients that were accepted (RFC 5321 §3.3); the refused
+    /// ones keep their RCPT reply in the outcome.
+    #[default]
+    Accepted,
+    /// All or nothing: if any recipient is refused, send RSET instead of the content
+    /// (RFC 5321 Appendix D.2). The outcome ends with [`TransactionEnd::Aborted`].
+    RequireAll,
+    /// Ask the application: after the last RCPT reply, if at least one recipient was
+    /// accepted, the session emits [`Event::RecipientsAnswered`] and waits for
+    /// [`Client::proceed`](super::Client::proceed) (send the content) or
+    /// [`Client::abort`](super::Client::abort) (send RSET).
+    Confirm,
+}
+
+/// How a mail transaction ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransactionEnd {
+    /// The content was sent and the server answered it; each accepted recipient's `data`
+    /// holds that answer (RFC 5321 §4.1.1.4, or RFC 2033 §4.2 per recipient for LMTP).
+    Sent,
+    /// The server refused the transaction before the content: MAIL, every RCPT, or DATA (or
+    /// the first BDAT) was refused. The session reset the transaction with RSET when MAIL
+    /// had been accepted.
+    Refused,
+    /// The client aborted the transaction with RSET before the content (RFC 5321 Appendix
+    /// D.2): [`RecipientPolicy::RequireAll`] with a refused recipient, or
+    /// [`Client::abort`](super::Client::abort). No recipient got the message.
+    Aborted,
+    /// The session ended (a `421`, the connection closed, a timeout,
+    /// [`Client::close`](super::Client::close)) before the transaction did. Recipients whose
+    /// `data` is `None` did not get the message: an SMTP server takes responsibility for a
+    /// message only with its final reply (RFC 5321 §4.1.1.4). The reply that interrupted,
+    /// if any, is kept where it answered (`mail`, a recipient's `rcpt` or `data`, or
+    /// `data_start`).
+    Interrupted,
 }
 
 /// What happened to one recipient.
@@ -71,6 +137,11 @@ pub struct TransactionOutcome {
     pub recipients: Vec<RecipientOutcome>,
     /// The reply to DATA (`354`, or its refusal), or to the first refused BDAT chunk.
     pub data_start: Option<Reply>,
+    /// The reply to the RSET the session sent to reset the transaction on the server
+    /// (RFC 5321 §4.1.1.5), when it sent one.
+    pub rset: Option<Reply>,
+    /// How the transaction ended.
+    pub end: TransactionEnd,
 }
 
 impl TransactionOutcome {
@@ -157,7 +228,20 @@ pub enum Event {
         /// The transaction.
         id: RequestId,
     },
-    /// A transaction ended; the outcome has one result per recipient.
+    /// Every RCPT of a transaction whose envelope asked for
+    /// [`RecipientPolicy::Confirm`] has been answered and at least one recipient was
+    /// accepted: call [`Client::proceed`](super::Client::proceed) to send the content or
+    /// [`Client::abort`](super::Client::abort) to reset the transaction. Nothing is sent
+    /// until then.
+    RecipientsAnswered {
+        /// The transaction.
+        id: RequestId,
+        /// The replies so far (`mail`, and `rcpt` for every recipient).
+        outcome: TransactionOutcome,
+    },
+    /// A transaction ended; the outcome has one result per recipient. A transaction cut
+    /// short by the end of the session completes (with [`TransactionEnd::Interrupted`])
+    /// right before [`Event::Closed`].
     TransactionCompleted {
         /// The transaction.
         id: RequestId,

@@ -6,6 +6,14 @@
 //! a plain command ([`Client::send`]) or [`Client::quit`]. Inside a transaction it pipelines
 //! the envelope when the server offers PIPELINING (RFC 2920), dot-stuffs DATA content, uses
 //! BDAT when asked and offered (RFC 3030), and reports one result per recipient, also for LMTP.
+//!
+//! When recipients are refused, the envelope's [`RecipientPolicy`] decides: send to the
+//! accepted ones (RFC 5321 §3.3), all or nothing, or ask the application
+//! ([`Event::RecipientsAnswered`], then [`Client::proceed`] or [`Client::abort`]). A
+//! transaction that ends without content (no recipient accepted, DATA refused, aborted) is
+//! reset with RSET (RFC 5321 §4.1.1.5, Appendix D.2), so the next one starts clean; one cut
+//! short by a `421` or a closed connection still reports what happened to each recipient
+//! ([`TransactionEnd`]).
 
 mod config;
 mod event;
@@ -17,7 +25,8 @@ use bytes::{BufMut, Bytes, BytesMut};
 
 pub use self::config::{Config, Timeouts};
 pub use self::event::{
-    Credentials, Envelope, Error, Event, RecipientOutcome, State, TimeoutPhase, TransactionOutcome,
+    Credentials, Envelope, Error, Event, RecipientOutcome, RecipientPolicy, State, TimeoutPhase,
+    TransactionEnd, TransactionOutcome,
 };
 pub use crate::session::{ApiMisuse, RequestId};
 
@@ -79,6 +88,9 @@ enum Expect {
 enum Phase {
     /// Envelope commands in flight.
     Envelope,
+    /// Every RCPT answered; waiting for [`Client::proceed`] or [`Client::abort`]
+    /// ([`RecipientPolicy::Confirm`]).
+    Deciding,
     /// The server waits for content from the application.
     Sending,
     /// Content sent, waiting for the final reply(ies).
@@ -93,6 +105,10 @@ struct Transaction {
     outcome: TransactionOutcome,
     rcpt_parameters: Vec<crate::types::RcptParameters>,
     pipelined: bool,
+    /// DATA went in the same group as the RCPTs: its reply, not the session, decides whether
+    /// the content goes.
+    data_pipelined: bool,
+    policy: RecipientPolicy,
     bdat: bool,
     phase: Phase,
     stuffer: DotStuffer,
@@ -528,6 +544,10 @@ impl Client {
         let pipelined = self.config.pipelining && caps.pipelining();
         let bdat = p.body == Some(Body::BinaryMime)
             || (self.config.chunking && caps.chunking() && caps.pipelining());
+        // The content may only be committed to before the RCPT replies when the accepted
+        // recipients get it whatever the others' replies are.
+        let data_pipelined =
+            pipelined && !bdat && envelope.recipient_policy == RecipientPolicy::Accepted;
         let id = self.ids.next_id();
         let (paths, rcpt_parameters): (Vec<_>, Vec<_>) = envelope.recipients.into_iter().unzip();
         self.write_command(&Command::Mail {
@@ -548,9 +568,13 @@ impl Client {
                     })
                     .collect(),
                 data_start: None,
+                rset: None,
+                end: TransactionEnd::Interrupted,
             },
             rcpt_parameters,
             pipelined,
+            data_pipelined,
+            policy: envelope.recipient_policy,
             bdat,
             phase: Phase::Envelope,
             stuffer: DotStuffer::new(),
@@ -564,7 +588,7 @@ impl Client {
                 Self::write_rcpt(&mut self.out, &txn, index);
                 self.expects.push_back(Expect::Rcpt { index });
             }
-            if !bdat {
+            if data_pipelined {
                 encode::command(&Command::Data, &mut self.out);
                 self.expects.push_back(Expect::Data);
             }
@@ -583,16 +607,11 @@ impl Client {
     }
 
     fn sending_txn(&self, id: RequestId) -> Result<(), ApiMisuse> {
-        if self.mode == Mode::Closed {
-            return Err(ApiMisuse::Closed);
-        }
-        match &self.txn {
-            Some(t) if t.id == id && t.phase == Phase::Sending && t.body.is_none() => Ok(()),
-            Some(t) if t.id == id => Err(ApiMisuse::WrongState(
-                "content is only taken after DataRequested and before finish_data",
-            )),
-            _ => Err(ApiMisuse::UnknownRequest(id)),
-        }
+        self.transaction(
+            id,
+            |t| t.phase == Phase::Sending && t.body.is_none(),
+            "content is only taken after DataRequested and before finish_data",
+        )
     }
 
     /// Sends a piece of message content (after [`Event::DataRequested`]). For DATA the bytes
@@ -632,6 +651,70 @@ impl Client {
         self.finish_content(None);
         self.waiting_since = now;
         Ok(())
+    }
+
+    /// Sends the content of a transaction paused at [`Event::RecipientsAnswered`]
+    /// ([`RecipientPolicy::Confirm`]): DATA (then [`Event::DataRequested`] or the body given
+    /// to [`Client::send_message`]), or the BDAT chunks.
+    ///
+    /// # Errors
+    ///
+    /// [`ApiMisuse::WrongState`] unless transaction `id` waits for this decision;
+    /// [`ApiMisuse::UnknownRequest`] for another id; [`ApiMisuse::Closed`] after the end.
+    pub fn proceed(&mut self, now: Instant, id: RequestId) -> Result<(), ApiMisuse> {
+        let now = self.clock.observe(now);
+        self.transaction(
+            id,
+            |t| t.phase == Phase::Deciding,
+            "the transaction is not waiting for RecipientsAnswered",
+        )?;
+        self.start_content();
+        self.waiting_since = now;
+        Ok(())
+    }
+
+    /// Aborts transaction `id` with RSET instead of sending its content (RFC 5321 §4.1.1.5,
+    /// the aborted transaction of Appendix D.2). Allowed at [`Event::RecipientsAnswered`], and
+    /// with BDAT after [`Event::DataRequested`] until [`Client::finish_data`]: RSET makes the
+    /// server drop the chunks it has (RFC 3030 §2). Once a server has answered DATA with
+    /// `354` the content can only be ended, so DATA content cannot be aborted. The
+    /// transaction completes with [`TransactionEnd::Aborted`] when RSET is answered.
+    ///
+    /// # Errors
+    ///
+    /// [`ApiMisuse::WrongState`] outside those points; [`ApiMisuse::UnknownRequest`] for
+    /// another id; [`ApiMisuse::Closed`] after the end.
+    pub fn abort(&mut self, now: Instant, id: RequestId) -> Result<(), ApiMisuse> {
+        let now = self.clock.observe(now);
+        self.transaction(
+            id,
+            |t| {
+                t.phase == Phase::Deciding
+                    || (t.phase == Phase::Sending && t.bdat && t.body.is_none())
+            },
+            "abort after RecipientsAnswered, or before the last BDAT chunk",
+        )?;
+        self.end_before_content(TransactionEnd::Aborted);
+        self.waiting_since = now;
+        Ok(())
+    }
+
+    /// Checks that `id` is the running transaction and that `allowed` holds for it (else
+    /// [`ApiMisuse::WrongState`] saying `why`).
+    fn transaction(
+        &self,
+        id: RequestId,
+        allowed: impl Fn(&Transaction) -> bool,
+        why: &'static str,
+    ) -> Result<(), ApiMisuse> {
+        if self.mode == Mode::Closed {
+            return Err(ApiMisuse::Closed);
+        }
+        match &self.txn {
+            Some(t) if t.id == id && allowed(t) => Ok(()),
+            Some(t) if t.id == id => Err(ApiMisuse::WrongState(why)),
+            _ => Err(ApiMisuse::UnknownRequest(id)),
+        }
     }
 
     /// Writes the end of the content (and `body` first, if given) and waits for the replies.
@@ -811,7 +894,9 @@ impl Client {
     fn close_with(&mut self, reason: Error) {
         self.mode = Mode::Closed;
         self.expects.clear();
-        self.txn = None;
+        // The outcome so far (its end still `Interrupted` unless already decided) tells the
+        // application what happened to each recipient.
+        self.complete_transaction();
         self.rbuf = BytesMut::new();
         self.events.push_back(Event::Closed { reason });
     }
@@ -831,6 +916,7 @@ impl Client {
         if code == ReplyCode::SERVICE_NOT_AVAILABLE
             && !matches!(self.expects.front(), Some(Expect::Quit))
         {
+            self.record_closing_reply(&reply);
             return self.close_with(Error::ServiceNotAvailable { reply });
         }
         let Some(expect) = self.expects.pop_front() else {
@@ -877,7 +963,12 @@ impl Client {
             Expect::Rset { id: Some(id) } => {
                 self.events.push_back(Event::ReplyReceived { id, reply })
             }
-            Expect::Rset { id: None } => self.complete_transaction(),
+            Expect::Rset { id: None } => {
+                if let Some(t) = &mut self.txn {
+                    t.outcome.rset = Some(reply);
+                }
+                self.complete_transaction();
+            }
             Expect::Generic { id } => self.events.push_back(Event::ReplyReceived { id, reply }),
             Expect::Quit => self.close_with(Error::Quit),
             Expect::Mail => self.on_mail_reply(reply),
@@ -922,6 +1013,38 @@ impl Client {
         self.expects.push_front(Expect::Auth { id, next });
     }
 
+    /// A `421` ends the session (RFC 5321 §3.8); the transaction's outcome keeps it where it
+    /// answered, so the application can tell which recipient it cut off.
+    fn record_closing_reply(&mut self, reply: &Reply) {
+        let Some(t) = &mut self.txn else { return };
+        let o = &mut t.outcome;
+        match self.expects.front() {
+            Some(Expect::Mail) => o.mail = Some(reply.clone()),
+            Some(Expect::Rcpt { index }) => {
+                if let Some(r) = o.recipients.get_mut(*index) {
+                    r.rcpt = Some(reply.clone());
+                }
+            }
+            Some(Expect::Data | Expect::Bdat) if o.data_start.is_none() => {
+                o.data_start = Some(reply.clone());
+            }
+            Some(Expect::DataEnd { .. }) if !t.abandoned => {
+                // The message is refused for every accepted recipient not answered yet
+                // (all of them for SMTP; the rest of them for LMTP).
+                for r in o
+                    .recipients
+                    .iter_mut()
+                    .filter(|r| r.rcpt.as_ref().is_some_and(Reply::is_positive))
+                    .filter(|r| r.data.is_none())
+                {
+                    r.data = Some(reply.clone());
+                }
+            }
+            Some(Expect::Rset { id: None }) => o.rset = Some(reply.clone()),
+            _ => {}
+        }
+    }
+
     fn on_mail_reply(&mut self, reply: Reply) {
         let Some(t) = &mut self.txn else { return };
         let positive = reply.is_positive();
@@ -933,7 +1056,7 @@ impl Client {
             Self::write_rcpt(&mut self.out, t, 0);
             self.expects.push_back(Expect::Rcpt { index: 0 });
         } else {
-            self.complete_transaction();
+            self.finish_failed();
         }
     }
 
@@ -944,20 +1067,51 @@ impl Client {
         }
         let last = index + 1 >= t.outcome.recipients.len();
         if !t.pipelined && !last {
+            // One at a time, and on after a refusal: every recipient gets its own reply.
             Self::write_rcpt(&mut self.out, t, index + 1);
             self.expects.push_back(Expect::Rcpt { index: index + 1 });
             return;
         }
-        if !last || (t.pipelined && !t.bdat) {
+        if !last || t.data_pipelined {
             // Pipelined DATA: its reply decides.
             return;
         }
-        if t.accepted() == 0 {
+        self.recipients_answered();
+    }
+
+    /// Every RCPT has its reply and DATA was not pipelined: apply the envelope's
+    /// [`RecipientPolicy`].
+    fn recipients_answered(&mut self) {
+        let Some(t) = &mut self.txn else { return };
+        let accepted = t.accepted();
+        if accepted == 0 {
+            // RFC 5321 §3.3: no valid recipient, nothing to send the content to.
             return self.finish_failed();
         }
+        match t.policy {
+            RecipientPolicy::RequireAll if accepted < t.outcome.recipients.len() => {
+                self.end_before_content(TransactionEnd::Aborted);
+            }
+            RecipientPolicy::Confirm => {
+                t.phase = Phase::Deciding;
+                let event = Event::RecipientsAnswered {
+                    id: t.id,
+                    outcome: t.outcome.clone(),
+                };
+                self.events.push_back(event);
+            }
+            _ => self.start_content(),
+        }
+    }
+
+    /// Starts the content after the RCPT replies: DATA, or the first BDAT from the
+    /// application (or the stored body).
+    fn start_content(&mut self) {
+        let Some(t) = &mut self.txn else { return };
         if t.bdat {
             self.content_phase();
         } else {
+            t.phase = Phase::Envelope;
             encode::command(&Command::Data, &mut self.out);
             self.expects.push_back(Expect::Data);
         }
@@ -1028,14 +1182,21 @@ impl Client {
         if t.abandoned {
             self.finish_failed();
         } else {
+            t.outcome.end = TransactionEnd::Sent;
             self.complete_transaction();
         }
     }
 
-    /// The transaction failed before the content: reset the server's transaction if MAIL was
-    /// accepted, then report.
+    /// The server refused the transaction before the content.
     fn finish_failed(&mut self) {
+        self.end_before_content(TransactionEnd::Refused);
+    }
+
+    /// The transaction ends without content: reset the server's transaction with RSET if
+    /// MAIL was accepted (RFC 5321 §4.1.1.5), then report.
+    fn end_before_content(&mut self, end: TransactionEnd) {
         let Some(t) = &mut self.txn else { return };
+        t.outcome.end = end;
         if t.mail_accepted() && t.phase != Phase::Resetting {
             t.phase = Phase::Resetting;
             encode::command(&Command::Rset, &mut self.out);

@@ -90,7 +90,8 @@ pub fn answer_all(s: &mut Server, now: Instant, policy: &Policy, seen: &mut Seen
                     }
                 }
             }
-            SEvent::DataRejected { .. } => seen.current.clear(),
+            // Content streamed so far belongs to a transaction that no longer exists.
+            SEvent::DataRejected { .. } | SEvent::TransactionReset => seen.current.clear(),
             SEvent::AuthStep {
                 id,
                 mechanism,
