@@ -155,7 +155,7 @@ impl LineReader {
             Ok(None) => return None,
             Err(e) => return Some(Err(e)),
         };
-        let command = crate::parse::command_from_slice(&buf[..len], opts);
+        let command = crate::parse::command_in(buf, len, opts);
         buf.advance(total);
         Some(command)
     }
@@ -762,14 +762,16 @@ impl ReplyReader {
     /// needed. The reply's text shares `buf`'s memory.
     pub fn read_reply(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, ParseError> {
         if self.next == 0
-            && let Some(lf) = memchr::memchr(b'\n', buf)
-            && lf >= 4
-            && lf < self.opts.max_line_len
-            && buf[lf - 1] == b'\r'
+            && let Some(cr) = memchr::memchr2(b'\r', b'\n', buf)
+            && cr >= 4
+            && cr + 1 < self.opts.max_line_len
+            && buf[cr] == b'\r'
+            && buf.get(cr + 1) == Some(&b'\n')
             && buf[3] == b' '
         {
-            // The common case: a complete single-line reply at the front.
-            return parse::reply_single(buf, lf + 1).map(Some);
+            // The common case: a complete single-line reply at the front, found with its
+            // CRLF and checked to hold no other CR or LF in one pass.
+            return parse::reply_single(buf, cr + 2).map(Some);
         }
         if self.next > buf.len() {
             self.reset();

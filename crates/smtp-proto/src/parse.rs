@@ -361,25 +361,29 @@ fn host_kind(raw: &[u8], lit: Option<Lit>) -> HostKind {
 }
 
 /// Where parsed text comes from: a shared line buffer (long texts share it, short ones are
-/// copied) or a borrowed slice (every text is copied).
+/// copied), or borrowed bytes holding the line (every text is copied).
 #[derive(Clone, Copy)]
-struct Src<'a>(Option<&'a Bytes>);
+enum Src<'a> {
+    Shared(&'a Bytes),
+    /// The line and possibly more bytes after it (copies of short texts may read past them).
+    Borrowed(&'a [u8]),
+}
 
 impl Src<'_> {
     /// `s` (a sub-slice of the source, already checked to be UTF-8) as a [`Text`].
     #[inline(always)]
     fn text(self, s: &[u8]) -> Text {
-        match self.0 {
-            Some(line) => Text::share_checked(line, s),
-            None => Text::copy_checked(s),
+        match self {
+            Src::Shared(line) => Text::share_checked(line, s),
+            Src::Borrowed(whole) => Text::copy_within_checked(whole, s),
         }
     }
 
     /// `s` (a sub-slice of the source) as [`Bytes`].
     fn bytes(self, s: &[u8]) -> Bytes {
-        match self.0 {
-            Some(line) => line.slice_ref(s),
-            None => Bytes::copy_from_slice(s),
+        match self {
+            Src::Shared(line) => line.slice_ref(s),
+            Src::Borrowed(_) => Bytes::copy_from_slice(s),
         }
     }
 }
@@ -572,7 +576,17 @@ pub fn command(line: &Bytes) -> Result<Command, ParseError> {
 /// [`LineReader::read_command`](crate::framing::LineReader::read_command)); the result owns
 /// copies of its texts.
 pub fn command_from_slice(line: &[u8], opts: &ParseOptions) -> Result<Command, ParseError> {
-    parse_command(line, Src(None), opts)
+    parse_command(line, Src::Borrowed(line), opts)
+}
+
+/// [`command_from_slice`] for the line `buf[..len]`, which may read (never use) the bytes
+/// after it in `buf`.
+pub(crate) fn command_in(
+    buf: &[u8],
+    len: usize,
+    opts: &ParseOptions,
+) -> Result<Command, ParseError> {
+    parse_command(&buf[..len], Src::Borrowed(buf), opts)
 }
 
 const fn verb4(v: &[u8; 4]) -> u32 {
@@ -602,7 +616,7 @@ const V_STAR: u32 = verb4(b"STAR");
 /// Texts longer than a few dozen bytes share `line`'s buffer; shorter ones are copied, which
 /// is cheaper than a shared reference.
 pub fn command_with(line: &Bytes, opts: &ParseOptions) -> Result<Command, ParseError> {
-    parse_command(line, Src(Some(line)), opts)
+    parse_command(line, Src::Shared(line), opts)
 }
 
 fn parse_command(l: &[u8], src: Src<'_>, opts: &ParseOptions) -> Result<Command, ParseError> {
@@ -945,6 +959,7 @@ impl CmdParser<'_> {
         }
     }
 
+    #[inline(always)]
     fn text(&self, s: &[u8]) -> Text {
         self.src.text(s)
     }
@@ -1394,14 +1409,14 @@ pub(crate) fn domain_str(s: &str, smtputf8: bool) -> Result<Domain, ParseError> 
 }
 
 pub(crate) fn host_str(s: &str) -> Result<Host, ParseError> {
-    match host(Src(None), s.as_bytes()) {
+    match host(Src::Borrowed(s.as_bytes()), s.as_bytes()) {
         Ok(([], h)) if s.is_ascii() => Ok(h),
         _ => Err(ParseError::new(K::InvalidArguments, 0)),
     }
 }
 
 pub(crate) fn mailbox_str(s: &str, smtputf8: bool) -> Result<Mailbox, ParseError> {
-    match mailbox(Src(None), s.as_bytes(), true) {
+    match mailbox(Src::Borrowed(s.as_bytes()), s.as_bytes(), true) {
         Ok(([], m)) => {
             if m.is_utf8() && !smtputf8 {
                 Err(ParseError::new(K::Utf8WithoutSmtpUtf8, 0))
@@ -1552,10 +1567,12 @@ fn reply_line_head(line: &[u8]) -> Option<([u8; 3], bool)> {
 }
 
 /// A single-line reply `ddd SP text CRLF` at the front of `buf`, `len` bytes with its CRLF
-/// (the caller checked the SP and the CRLF); takes it off `buf`, also when it is invalid.
+/// (the caller checked the SP, the CRLF and that no other CR or LF comes before it); takes it
+/// off `buf`, also when it is invalid.
 ///
 /// A short text is copied into the reply (cheaper than sharing: no reference count); a long
 /// one is split off `buf` and shared, without a copy.
+#[inline(always)]
 pub(crate) fn reply_single(buf: &mut BytesMut, len: usize) -> Result<Reply, ParseError> {
     let (code, enhanced, skip) = match single_head(&buf[..len - 2]) {
         Ok(head) => head,
@@ -1566,7 +1583,7 @@ pub(crate) fn reply_single(buf: &mut BytesMut, len: usize) -> Result<Reply, Pars
     };
     let text_len = len - 6 - skip;
     let text = if text_len <= Compact::INLINE {
-        let t = Compact::copy(&buf[4 + skip..len - 2]);
+        let t = Compact::copy_within(buf, &buf[4 + skip..len - 2]);
         buf.advance(len);
         t
     } else {
@@ -1579,16 +1596,13 @@ pub(crate) fn reply_single(buf: &mut BytesMut, len: usize) -> Result<Reply, Pars
 }
 
 /// The code, enhanced code and the length of the enhanced code's prefix of a single-line
-/// reply `line` (without CRLF).
+/// reply `line` (without CRLF, and without CR or LF inside).
 #[inline(always)]
 fn single_head(line: &[u8]) -> Result<(ReplyCode, Option<EnhancedStatusCode>, usize), ParseError> {
     let (c, _) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, 0))?;
     let value = u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
     let code = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, 0))?;
     let text = &line[4..];
-    if text.contains(&b'\r') {
-        return Err(ParseError::new(K::InvalidReply, 0));
-    }
     Ok(match enhanced_code(text, c[0] - b'0') {
         Some((esc, n)) => (code, Some(esc), n),
         None => (code, None, 0),
@@ -1601,22 +1615,25 @@ pub(crate) fn reply_frame(frame: &Bytes, opts: &ReplyOptions) -> Result<Reply, P
     let mut more: Vec<ReplyLine> = Vec::new();
     let mut pos = 0;
     while pos < frame.len() {
-        let lf = memchr::memchr(b'\n', &frame[pos..]).map_or(frame.len(), |p| pos + p);
-        let mut end = lf;
-        if end > pos && frame[end - 1] == b'\r' {
-            end -= 1;
-        } else if !opts.allow_bare_lf {
-            return Err(ParseError::new(K::InvalidReply, lf));
-        }
+        // One pass finds the line's end and any CR inside it.
+        let (end, next) = match memchr::memchr2(b'\r', b'\n', &frame[pos..]).map(|p| pos + p) {
+            Some(cr) if frame[cr] == b'\r' => {
+                if frame.get(cr + 1) != Some(&b'\n') {
+                    return Err(ParseError::new(K::InvalidReply, pos));
+                }
+                (cr, cr + 2)
+            }
+            Some(lf) if opts.allow_bare_lf => (lf, lf + 1),
+            Some(lf) => return Err(ParseError::new(K::InvalidReply, lf)),
+            None if opts.allow_bare_lf => (frame.len(), frame.len()),
+            None => return Err(ParseError::new(K::InvalidReply, frame.len())),
+        };
         let line = &frame[pos..end];
         let (c, _) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, pos))?;
         let value =
             u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
         let rc = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, pos))?;
         let text = line.get(4..).unwrap_or_default();
-        if memchr::memchr(b'\r', text).is_some() {
-            return Err(ParseError::new(K::InvalidReply, pos));
-        }
         let (enhanced, text) = match enhanced_code(text, c[0] - b'0') {
             Some((esc, n)) => (Some(esc), &text[n..]),
             None => (None, text),
@@ -1629,7 +1646,7 @@ pub(crate) fn reply_frame(frame: &Bytes, opts: &ReplyOptions) -> Result<Reply, P
             }
             Some(_) => more.push(rl),
         }
-        pos = lf + 1;
+        pos = next;
     }
     let (code, line) = first.ok_or(ParseError::new(K::InvalidReply, 0))?;
     if more.is_empty() {
@@ -1641,6 +1658,7 @@ pub(crate) fn reply_frame(frame: &Bytes, opts: &ReplyOptions) -> Result<Reply, P
 
 /// An enhanced status code at the start of reply text (`c.s.d` then SP or end), whose class
 /// matches the reply code's first digit. Returns it and the bytes to skip (code and one SP).
+#[inline]
 fn enhanced_code(text: &[u8], class: u8) -> Option<(EnhancedStatusCode, usize)> {
     fn num(s: &[u8]) -> Option<(u16, usize)> {
         let n = s.iter().take(4).take_while(|b| b.is_ascii_digit()).count();

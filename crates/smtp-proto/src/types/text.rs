@@ -65,6 +65,14 @@ impl Text {
         Text(Compact::share(src, s))
     }
 
+    /// Crate-internal: a copy of `s` (a sub-slice of `whole`, already checked to be UTF-8);
+    /// see [`Compact::copy_within`].
+    #[inline]
+    pub(crate) fn copy_within_checked(whole: &[u8], s: &[u8]) -> Self {
+        debug_assert!(std::str::from_utf8(s).is_ok());
+        Text(Compact::copy_within(whole, s))
+    }
+
     /// Crate-internal: a copy of `s`, already checked to be UTF-8.
     #[inline]
     pub(crate) fn copy_checked(s: &[u8]) -> Self {
