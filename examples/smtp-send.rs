@@ -1,13 +1,14 @@
 //! smtp-send: send one message through any SMTP or LMTP server.
 //!
-//! Prints one line per recipient, `ADDR CODE ENHANCED TEXT` (`-` when the server gives no
-//! enhanced code), and exits 0 only if every recipient was accepted.
+//! Prints one line per recipient, `ADDR CODE ENHANCED TEXT` (`-` when there is no code), and
+//! exits 0 only if every recipient was accepted. When the server ends the session in the
+//! middle of the transaction (`421`, a closed connection), every recipient still gets its
+//! line: refused with its reply, accepted and then cut off, or not attempted.
 
 use std::path::PathBuf;
 
 use bytes::Bytes;
 use clap::Parser;
-use mailwire::smtp::path_address;
 use mailwire::submit::{SubmitOptions, submit};
 use mailwire::tls::{TlsMode, Trust};
 use smtp_proto::client::Envelope;
@@ -111,29 +112,17 @@ async fn main() {
         lmtp: args.lmtp,
         bdat: args.bdat,
     };
-    let outcome = submit(&options, envelope, Bytes::from(body))
+    let report = submit(&options, envelope, Bytes::from(body))
         .await
         .unwrap_or_else(|e| fail(format_args!("{}: {e}", args.server)));
-    let mut all = !outcome.recipients.is_empty();
-    for r in &outcome.recipients {
-        let address = path_address(&r.forward_path);
-        match r.final_reply() {
-            Some(reply) => {
-                let enhanced = reply
-                    .enhanced()
-                    .map_or_else(|| "-".to_string(), |e| e.to_string());
-                let text = reply.text().replace('\n', " ");
-                println!("{address} {} {enhanced} {text}", reply.code());
-            }
-            None => {
-                let why = outcome.mail.as_ref().map_or_else(
-                    || "no reply".to_string(),
-                    |m| format!("MAIL refused: {} {}", m.code(), m.text()),
-                );
-                println!("{address} - - {why}");
-            }
-        }
-        all &= r.is_delivered();
+    for line in report.recipient_lines() {
+        println!("{line}");
     }
-    std::process::exit(if all { 0 } else { 1 });
+    if let Some(e) = &report.interrupted_by {
+        eprintln!(
+            "smtp-send: {}: the session ended during the transaction: {e}",
+            args.server
+        );
+    }
+    std::process::exit(if report.all_delivered() { 0 } else { 1 });
 }

@@ -4,8 +4,11 @@
 use std::io;
 
 use bytes::Bytes;
-use smtp_proto::client::{Client, Config, Credentials, Envelope, Event, TransactionOutcome};
-use smtp_proto::types::AuthMechanism;
+use smtp_proto::client::{
+    self, Client, Config, Credentials, Envelope, Event, RecipientOutcome, TransactionEnd,
+    TransactionOutcome,
+};
+use smtp_proto::types::{AuthMechanism, Reply};
 
 use crate::driver::{Connection, now};
 use crate::stream::MailStream;
@@ -51,13 +54,97 @@ pub enum SubmitError {
     Misuse(#[from] smtp_proto::client::ApiMisuse),
 }
 
+/// What became of a message whose transaction started: the outcome per recipient, and why
+/// the session ended when it ended in the middle of the transaction (a `421`, a closed
+/// connection, a timeout).
+#[derive(Debug, Clone)]
+pub struct SubmitReport {
+    /// The transaction's outcome.
+    pub outcome: TransactionOutcome,
+    /// Set when the transaction was interrupted ([`TransactionEnd::Interrupted`]).
+    pub interrupted_by: Option<client::Error>,
+}
+
+impl SubmitReport {
+    /// True when every recipient got the message.
+    #[must_use]
+    pub fn all_delivered(&self) -> bool {
+        self.outcome.all_delivered()
+    }
+
+    /// One line per recipient, in envelope order: `ADDR CODE ENHANCED TEXT`, `-` for a
+    /// missing code. The reply shown is the one that decided the recipient's fate; a
+    /// recipient that was accepted but never got the message says so, with the reply that
+    /// stopped the transaction, and one whose RCPT was never answered says it was not
+    /// attempted.
+    #[must_use]
+    pub fn recipient_lines(&self) -> Vec<String> {
+        self.outcome
+            .recipients
+            .iter()
+            .map(|r| self.recipient_line(r))
+            .collect()
+    }
+
+    fn recipient_line(&self, r: &RecipientOutcome) -> String {
+        let o = &self.outcome;
+        let address = crate::smtp::path_address(&r.forward_path);
+        let (reply, text) = match (&r.rcpt, &r.data) {
+            (_, Some(data)) => (Some(data), data.text()),
+            (Some(rcpt), None) if !rcpt.is_positive() => (Some(rcpt), rcpt.text()),
+            (Some(rcpt), None) => {
+                let accepted = format!("accepted ({}), then", code_words(rcpt));
+                match (o.end, &self.interrupted_by) {
+                    (TransactionEnd::Refused, _) => match &o.data_start {
+                        Some(d) => (Some(d), format!("{accepted} DATA refused: {}", d.text())),
+                        None => (None, format!("{accepted} refused")),
+                    },
+                    (TransactionEnd::Aborted, _) => (None, format!("{accepted} aborted with RSET")),
+                    (_, Some(client::Error::ServiceNotAvailable { reply })) => (
+                        Some(reply),
+                        format!("{accepted} the session ended: {}", reply.text()),
+                    ),
+                    (_, Some(e)) => (None, format!("{accepted} the session ended: {e}")),
+                    (_, None) => (None, format!("{accepted} no reply to the message")),
+                }
+            }
+            (None, _) => match &o.mail {
+                Some(m) if !m.is_positive() => (
+                    None,
+                    format!("MAIL refused: {} {}", code_words(m), m.text()),
+                ),
+                _ => match &self.interrupted_by {
+                    Some(e) => (None, format!("not attempted: {e}")),
+                    None => (None, "not attempted".to_string()),
+                },
+            },
+        };
+        let (code, enhanced) = reply.map_or(("-".to_string(), "-".to_string()), |r| {
+            (
+                r.code().to_string(),
+                r.enhanced()
+                    .map_or_else(|| "-".to_string(), |e| e.to_string()),
+            )
+        });
+        format!("{address} {code} {enhanced} {}", text.replace('\n', " "))
+    }
+}
+
+/// `250 2.1.5`, or `250` without an enhanced code.
+fn code_words(reply: &Reply) -> String {
+    match reply.enhanced() {
+        Some(e) => format!("{} {e}", reply.code()),
+        None => reply.code().to_string(),
+    }
+}
+
 /// Connects, secures, authenticates, sends `body` to the envelope and quits. Returns the
-/// outcome per recipient.
+/// outcome per recipient, also when the session ends in the middle of the transaction.
 pub async fn submit(
     options: &SubmitOptions,
     envelope: Envelope,
     body: Bytes,
-) -> Result<TransactionOutcome, SubmitError> {
+) -> Result<SubmitReport, SubmitError> {
     let (stream, tls) =
         MailStream::connect_client::<SubmitError>(&options.server, options.tls, &options.trust)
             .await?;
@@ -132,21 +219,32 @@ pub async fn submit(
             }
             Event::TransactionCompleted { outcome: o, .. } => {
                 outcome = Some(o);
-                conn.session_mut().quit(now())?;
+                // An interrupted transaction reports right before the session's end.
+                if !conn.session_mut().is_closed() {
+                    conn.session_mut().quit(now())?;
+                }
             }
             Event::Closed { reason } => {
                 return match outcome {
-                    Some(o) => Ok(o),
+                    Some(o) => Ok(SubmitReport {
+                        interrupted_by: (o.end == TransactionEnd::Interrupted).then_some(reason),
+                        outcome: o,
+                    }),
                     None => Err(SubmitError::Ended(reason)),
                 };
             }
             _ => {}
         }
     }
-    outcome.ok_or_else(|| {
-        SubmitError::Io(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            "connection closed",
-        ))
-    })
+    outcome
+        .map(|outcome| SubmitReport {
+            outcome,
+            interrupted_by: None,
+        })
+        .ok_or_else(|| {
+            SubmitError::Io(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "connection closed",
+            ))
+        })
 }

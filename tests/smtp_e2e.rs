@@ -260,6 +260,121 @@ fn smtp_send_to_smtp_sink_data_and_bdat_byte_exact() {
     assert_eq!(json(&sink.dir.join("2.json"))["auth"], "u");
 }
 
+/// A tiny scripted SMTP server on a std thread: greets, accepts EHLO, MAIL and the first
+/// RCPT, answers `421` to the second RCPT and closes (RFC 5321 §3.8). Returns its port and
+/// the command lines it read.
+fn server_closing_at_second_rcpt(pipelining: bool) -> (u16, std::thread::JoinHandle<Vec<String>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("local address").port();
+    let handle = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("read timeout");
+        let mut writer = stream.try_clone().expect("clone");
+        let mut reader = BufReader::new(stream);
+        let mut seen = Vec::new();
+        let mut rcpts = 0;
+        writer
+            .write_all(b"220 fake.example ESMTP\r\n")
+            .expect("greet");
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+            let command = line.trim_end().to_string();
+            line.clear();
+            let verb = command.get(..4).unwrap_or_default().to_ascii_uppercase();
+            let reply: &[u8] = match verb.as_str() {
+                "EHLO" if pipelining => {
+                    b"250-fake.example\r\n250-PIPELINING\r\n250 ENHANCEDSTATUSCODES\r\n"
+                }
+                "EHLO" => b"250-fake.example\r\n250 ENHANCEDSTATUSCODES\r\n",
+                "MAIL" => b"250 2.1.0 sender ok\r\n",
+                "RCPT" if rcpts == 0 => b"250 2.1.5 recipient ok\r\n",
+                "RCPT" => b"421 4.3.2 shutting down\r\n",
+                _ => b"503 5.5.1 unexpected\r\n",
+            };
+            seen.push(command);
+            rcpts += usize::from(verb == "RCPT");
+            writer.write_all(reply).expect("reply");
+            if reply.starts_with(b"421") {
+                // Close our side, then read what is left until the client closes, so the
+                // kernel does not reset the connection over unread bytes.
+                let _ = writer.shutdown(std::net::Shutdown::Write);
+                let mut rest = Vec::new();
+                let _ = reader.read_to_end(&mut rest);
+                seen.extend(String::from_utf8_lossy(&rest).lines().map(str::to_string));
+                break;
+            }
+        }
+        seen
+    });
+    (port, handle)
+}
+
+/// smtp-send against [`server_closing_at_second_rcpt`]: exit status, stdout lines, stderr,
+/// and the command lines the server read.
+fn smtp_send_interrupted(pipelining: bool) -> (Option<i32>, Vec<String>, String, Vec<String>) {
+    let (port, server) = server_closing_at_second_rcpt(pipelining);
+    let dir = temp_dir("send421");
+    let msg = dir.join("m.eml");
+    std::fs::write(&msg, b"Subject: x\r\n\r\nbody\r\n").expect("write message");
+    let out = Command::new(example("smtp-send"))
+        .args([
+            "--server",
+            &format!("127.0.0.1:{port}"),
+            "--from",
+            "a@example.org",
+        ])
+        .args(["--to", "one@example.org", "--to", "two@example.org"])
+        .args(["--to", "three@example.org"])
+        .arg(&msg)
+        .output()
+        .expect("run smtp-send");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    (
+        out.status.code(),
+        stdout.lines().map(str::to_string).collect(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        server.join().expect("fake server"),
+    )
+}
+
+#[test]
+fn smtp_send_reports_every_recipient_when_the_server_says_421_mid_transaction() {
+    let (code, lines, stderr, seen) = smtp_send_interrupted(false);
+    assert_eq!(code, Some(1), "{lines:?} {stderr}");
+    assert_eq!(
+        lines,
+        vec![
+            "one@example.org 421 4.3.2 accepted (250 2.1.5), then the session ended: shutting down",
+            "two@example.org 421 4.3.2 shutting down",
+            "three@example.org - - not attempted: the server is closing the connection: \
+             421 4.3.2 shutting down",
+        ],
+        "{stderr}"
+    );
+    assert!(stderr.contains("421"), "{stderr}");
+    // One command at a time: the third RCPT and DATA were never sent.
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    assert!(seen[3].starts_with("RCPT TO:<two@example.org>"), "{seen:?}");
+}
+
+#[test]
+fn smtp_send_reports_every_recipient_when_a_pipelined_group_is_cut_by_421() {
+    let (code, lines, stderr, seen) = smtp_send_interrupted(true);
+    assert_eq!(code, Some(1), "{lines:?} {stderr}");
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[0].starts_with("one@example.org 421 4.3.2 accepted (250 2.1.5), then"));
+    assert_eq!(lines[1], "two@example.org 421 4.3.2 shutting down");
+    assert!(
+        lines[2].starts_with("three@example.org - - not attempted"),
+        "{lines:?}"
+    );
+    // The whole envelope went in one group, but no content followed the 421.
+    assert!(seen.iter().any(|l| l == "DATA"), "{seen:?}");
+    assert!(!seen.iter().any(|l| l.contains("body")), "{seen:?}");
+}
+
 #[test]
 fn smuggled_end_of_data_is_refused_and_stream_stays_in_sync() {
     let sink = start_sink(&[]);
