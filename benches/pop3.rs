@@ -129,7 +129,15 @@ fn retr(c: &mut Criterion, name: &str, size: usize) {
 }
 
 fn logged_in_server(now: Instant, entries: Vec<MaildropEntry>) -> Server {
-    let mut server = Server::new(server::Config::default(), now);
+    logged_in_server_with(server::Config::default(), now, entries)
+}
+
+fn logged_in_server_with(
+    config: server::Config,
+    now: Instant,
+    entries: Vec<MaildropEntry>,
+) -> Server {
+    let mut server = Server::new(config, now);
     server.handle_input(now, b"USER bench\r\nPASS bench\r\n");
     while let Some(event) = server.poll_event() {
         if let server::Event::AuthRequested { id, .. } = event {
@@ -142,9 +150,13 @@ fn logged_in_server(now: Instant, entries: Vec<MaildropEntry>) -> Server {
     server
 }
 
-fn server_stuff(chunks: &[Bytes], octets: u64, now: Instant) -> usize {
+/// RETR 1 answered with `chunks`; `crlf_bodies` as a store of canonical CRLF messages sets it.
+fn server_stuff(chunks: &[Bytes], octets: u64, crlf_bodies: bool, now: Instant) -> usize {
     let uid = UniqueId::new("bench-1").expect("uid");
-    let mut server = logged_in_server(
+    let mut config = server::Config::default();
+    config.crlf_bodies = crlf_bodies;
+    let mut server = logged_in_server_with(
+        config,
         now,
         vec![MaildropEntry {
             key: 1,
@@ -177,14 +189,19 @@ fn stuff(c: &mut Criterion) {
         .map(Bytes::copy_from_slice)
         .collect();
     let now = origin();
-    assert_eq!(
-        server_stuff(&chunks, body.len() as u64, now),
-        retr_wire(&body).len()
-    );
+    for crlf_bodies in [false, true] {
+        assert_eq!(
+            server_stuff(&chunks, body.len() as u64, crlf_bodies, now),
+            retr_wire(&body).len()
+        );
+    }
     let mut group = c.benchmark_group("pop3/stuff-25mib");
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function("mailwire", |b| {
-        b.iter(|| server_stuff(black_box(&chunks), body.len() as u64, now))
+        b.iter(|| server_stuff(black_box(&chunks), body.len() as u64, false, now))
+    });
+    group.bench_function("mailwire-crlf", |b| {
+        b.iter(|| server_stuff(black_box(&chunks), body.len() as u64, true, now))
     });
     group.bench_function("memchr-baseline", |b| {
         b.iter(|| memchr_baseline(black_box(&body)))

@@ -94,13 +94,33 @@ fn queue_client(client: &mut Client, now: Instant) {
     client.quit(now).expect("quit");
 }
 
+/// How the pieces are handed to the client.
+#[derive(Debug, Clone, Copy)]
+enum Input {
+    /// `handle_input`, borrowed.
+    Borrowed,
+    /// `handle_input_owned`, the buffer handed over.
+    Owned,
+    /// Each way in turn, so each path finds the other's partial lines buffered.
+    Alternating,
+}
+
 fn run_client(pieces: &[&[u8]]) -> Vec<client::Event> {
+    run_client_with(Input::Borrowed, pieces)
+}
+
+fn run_client_with(input: Input, pieces: &[&[u8]]) -> Vec<client::Event> {
     let now = start();
     let mut client = Client::new(client::Config::default(), now);
     queue_client(&mut client, now);
     let mut events = Vec::new();
-    for piece in pieces {
-        client.handle_input(now, piece);
+    for (i, piece) in pieces.iter().enumerate() {
+        match (input, i % 2) {
+            (Input::Borrowed, _) | (Input::Alternating, 0) => client.handle_input(now, piece),
+            (Input::Owned, _) | (Input::Alternating, _) => {
+                client.handle_input_owned(now, bytes::BytesMut::from(*piece));
+            }
+        }
         events.extend(std::iter::from_fn(|| client.poll_event()));
         while client.poll_transmit().is_some() {}
     }
@@ -139,11 +159,13 @@ fn client_every_two_way_split() {
     let whole = run_client(&[&bytes]);
     assert_eq!(whole.last(), Some(&client::Event::Closed { error: None }));
     for i in 0..=bytes.len() {
-        assert_eq!(
-            run_client(&[&bytes[..i], &bytes[i..]]),
-            whole,
-            "split at {i}"
-        );
+        for input in [Input::Borrowed, Input::Owned, Input::Alternating] {
+            assert_eq!(
+                run_client_with(input, &[&bytes[..i], &bytes[i..]]),
+                whole,
+                "split at {i}, {input:?}"
+            );
+        }
     }
 }
 
@@ -182,6 +204,9 @@ proptest! {
     fn client_any_split(cuts in proptest::collection::vec(any::<usize>(), 0..40)) {
         let bytes = server_bytes();
         let whole = run_client(&[&bytes]);
-        prop_assert_eq!(run_client(&split(&bytes, &cuts)), whole);
+        let pieces = split(&bytes, &cuts);
+        for input in [Input::Borrowed, Input::Owned, Input::Alternating] {
+            prop_assert_eq!(run_client_with(input, &pieces), whole.clone(), "{:?}", input);
+        }
     }
 }

@@ -384,7 +384,9 @@ impl Client {
 
     // ---- inputs --------------------------------------------------------------------------
 
-    /// Bytes from the server.
+    /// Bytes from the server. They are copied into the receive buffer once; bodies are split
+    /// out of it without another copy. A driver that owns its read buffer saves that copy with
+    /// [`Self::handle_input_owned`].
     pub fn handle_input(&mut self, now: Instant, data: &[u8]) {
         if self.accepts_input(now, data.len()) {
             self.rx.extend_from_slice(data);

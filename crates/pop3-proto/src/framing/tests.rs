@@ -1,5 +1,7 @@
 //! Known answers for framing: lines, unstuffing, stuffing, TOP.
 
+use bytes::{Bytes, BytesMut};
+
 use super::*;
 
 fn unstuff_all(chunks: &[&[u8]]) -> (Vec<u8>, bool, usize) {
@@ -23,7 +25,10 @@ fn unstuff_all(chunks: &[&[u8]]) -> (Vec<u8>, bool, usize) {
 }
 
 fn stuff_all(chunks: &[&[u8]]) -> Vec<u8> {
-    let mut s = DotStuffer::new();
+    stuff_with(DotStuffer::new(), chunks)
+}
+
+fn stuff_with(mut s: DotStuffer, chunks: &[&[u8]]) -> Vec<u8> {
     let mut out = Vec::new();
     for c in chunks {
         s.stuff(Bytes::copy_from_slice(c), |b| out.extend_from_slice(&b));
@@ -175,6 +180,32 @@ fn stuffing_every_split_is_the_same() {
     assert_eq!(back, b".first\r\nbare\r\n.\r\n..\r\n.\r\nlast.\r\n");
 }
 
+#[test]
+fn crlf_content_is_stuffed_the_same_without_the_bare_lf_search() {
+    let content: &[u8] = b".first\r\n\r\n..\r\n.\r\nmiddle.\r\n.last";
+    let whole = stuff_all(&[content]);
+    assert_eq!(
+        whole,
+        b"..first\r\n\r\n...\r\n..\r\nmiddle.\r\n..last\r\n.\r\n"
+    );
+    for i in 0..=content.len() {
+        for j in i..=content.len() {
+            let split = [&content[..i], &content[i..j], &content[j..]];
+            assert_eq!(
+                stuff_with(DotStuffer::for_crlf_content(), &split),
+                whole,
+                "{i}/{j}"
+            );
+        }
+    }
+    // A bare LF is not looked for, but one before a dot line is found with it: the dot is
+    // stuffed and the line ending made CRLF.
+    assert_eq!(
+        stuff_with(DotStuffer::for_crlf_content(), &[b"a\nb\n.\n"]),
+        b"a\nb\r\n..\n.\r\n"
+    );
+}
+
 fn top(n: u32, chunks: &[&[u8]]) -> Vec<u8> {
     let mut f = TopFilter::new(n);
     let mut out = Vec::new();
@@ -217,26 +248,51 @@ fn top_counts_body_lines_after_the_blank_line() {
 }
 
 #[test]
-fn bare_lf_is_found_anywhere_including_block_edges() {
-    for at in [0, 1, 4095, 4096, 4097, 8191, 8192, 9999] {
-        let mut content = vec![b'x'; 10_000];
-        for i in (100..10_000).step_by(100) {
+fn bare_lf_and_dot_lines_are_found_at_every_block_edge() {
+    let crlf_lines = |len: usize| {
+        let mut content = vec![b'x'; len];
+        // Lines end at 50, 150, ...: away from the block edges tried below.
+        for i in (50..len).step_by(100) {
             content[i - 1] = b'\r';
             content[i] = b'\n';
         }
+        content
+    };
+    let edges = [
+        0, 1, 62, 63, 64, 65, 127, 128, 4095, 4096, 4097, 8191, 8192, 9998, 9999,
+    ];
+    for at in edges {
+        let mut content = crlf_lines(10_000);
         content[at] = b'\n';
         if at > 0 {
             content[at - 1] = b'y';
         }
-        assert!(has_bare_lf(false, &content), "bare LF at {at}");
         let stuffed = stuff_all(&[&content]);
         assert!(
             !stuffed.windows(2).any(|w| w[1] == b'\n' && w[0] != b'\r'),
-            "normalised at {at}"
+            "bare LF at {at} normalised"
+        );
+        let terminator = if content.ends_with(b"\n") { 3 } else { 5 };
+        assert_eq!(
+            stuffed.len(),
+            content.len() + 1 + terminator,
+            "one CR added at {at}"
         );
     }
-    let crlf: Vec<u8> = b"line\r\n".repeat(2000);
-    assert!(!has_bare_lf(false, &crlf));
-    assert!(has_bare_lf(false, b"\nx"));
-    assert!(!has_bare_lf(true, b"\nx"));
+    for at in edges.into_iter().filter(|&at| at < 9998) {
+        let mut content = crlf_lines(10_000);
+        content[at] = b'\r';
+        content[at + 1] = b'\n';
+        content[at + 2] = b'.';
+        let stuffed = stuff_all(&[&content]);
+        let (back, ended, _) = unstuff_all(&[&stuffed]);
+        assert!(ended);
+        content.extend_from_slice(b"\r\n"); // the terminator's CRLF ends the last line
+        assert!(back == content, "dot line after {at} round-trips");
+        assert_eq!(
+            stuffed.len(),
+            content.len() + 1 + 3,
+            "one dot added after {at}"
+        );
+    }
 }

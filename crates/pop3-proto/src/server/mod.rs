@@ -84,6 +84,11 @@ pub struct Config {
     /// Accept command lines ending in a bare LF (RFC 1939 requires CRLF; some hand-typed telnet
     /// sessions send LF). Default `false`.
     pub allow_bare_lf: bool,
+    /// The application promises that message bodies end their lines with CRLF (as the
+    /// `mail-store-traits` backends keep them), so bodies are not searched for bare LF: only a
+    /// substring search for lines to stuff remains. A bare LF that is there anyway may go out as
+    /// it is (dot-stuffing still sees the line after it). Default `false`: bare LF become CRLF.
+    pub crlf_bodies: bool,
 }
 
 impl Default for Config {
@@ -107,6 +112,7 @@ impl Default for Config {
             autologout: Duration::from_secs(600),
             max_receive_buffer: 64 * 1024,
             allow_bare_lf: false,
+            crlf_bodies: false,
         }
     }
 }
@@ -1238,7 +1244,11 @@ impl Server {
             started: false,
             octets,
             top,
-            stuffer: DotStuffer::new(),
+            stuffer: if self.config.crlf_bodies {
+                DotStuffer::for_crlf_content()
+            } else {
+                DotStuffer::new()
+            },
         };
         self.events
             .push_back(Event::BodyRequested { id, msg, key, part });

@@ -77,7 +77,11 @@ impl Harness {
 
     /// Logs in with USER/PASS and the standard maildrop.
     fn logged_in() -> Self {
-        let mut h = Self::new(Config::default());
+        Self::logged_in_with(Config::default())
+    }
+
+    fn logged_in_with(config: Config) -> Self {
+        let mut h = Self::new(config);
         h.send("USER alice\r\nPASS secret\r\n");
         let (id, _) = h.auth_id();
         h.server.accept_auth(h.now, id, maildrop()).expect("accept");
@@ -291,6 +295,25 @@ fn retr_streams_dot_stuffed_body() {
         "+OK 120 octets\r\n..starts with dot\r\n...two\r\n..\r\nlast line\r\n.\r\n+OK\r\n"
     );
     assert_eq!(h.server.body_end(h.now, id), Err(ApiMisuse::NoBodyExpected));
+}
+
+#[test]
+fn crlf_bodies_are_stuffed_alike_and_bare_lf_is_only_normalised_by_default() {
+    let body = Bytes::from_static(b"a\r\n.b\r\nc\nd\r\n");
+    let mut wire = Vec::new();
+    for crlf_bodies in [false, true] {
+        let mut h = Harness::logged_in_with(Config {
+            crlf_bodies,
+            ..Config::default()
+        });
+        h.send("RETR 1\r\n");
+        let (id, ..) = h.body_request();
+        h.server.body_chunk(h.now, id, body.clone()).expect("chunk");
+        h.server.body_end(h.now, id).expect("end");
+        wire.push(h.output());
+    }
+    assert_eq!(wire[0], "+OK 120 octets\r\na\r\n..b\r\nc\r\nd\r\n.\r\n");
+    assert_eq!(wire[1], "+OK 120 octets\r\na\r\n..b\r\nc\nd\r\n.\r\n");
 }
 
 #[test]
