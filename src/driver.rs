@@ -9,7 +9,7 @@
 use std::io;
 use std::time::Instant;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use rustls_pki_types::ServerName;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::{TlsAcceptor, TlsConnector};
@@ -24,6 +24,12 @@ pub trait Session {
     type Event;
     /// Bytes received from the peer.
     fn handle_input(&mut self, now: Instant, data: &[u8]);
+    /// Bytes received from the peer, in a buffer the session may keep: a session that streams
+    /// message bodies hands them out as slices of it instead of copying. By default the bytes are
+    /// lent to [`Session::handle_input`].
+    fn handle_input_owned(&mut self, now: Instant, data: BytesMut) {
+        self.handle_input(now, &data);
+    }
     /// The deadline from [`Session::poll_timeout`] has passed.
     fn handle_timeout(&mut self, now: Instant);
     /// The peer closed its sending side.
@@ -67,7 +73,7 @@ const READ_CHUNK: usize = 64 * 1024;
 pub struct Connection<S> {
     session: S,
     stream: MailStream,
-    read_buf: Box<[u8]>,
+    read_buf: BytesMut,
     peer_eof: bool,
 }
 
@@ -77,7 +83,7 @@ impl<S: Session> Connection<S> {
         Self {
             session,
             stream,
-            read_buf: vec![0; READ_CHUNK].into_boxed_slice(),
+            read_buf: BytesMut::new(),
             peer_eof: false,
         }
     }
@@ -135,15 +141,17 @@ impl<S: Session> Connection<S> {
                     None => std::future::pending().await,
                 }
             };
+            // Reuses the buffer when the session kept nothing of the last read.
+            self.read_buf.reserve(READ_CHUNK);
             tokio::select! {
-                read = self.stream.read(&mut self.read_buf), if readable => {
+                read = self.stream.read_buf(&mut self.read_buf), if readable => {
                     let now = now();
                     match read {
                         Ok(0) => {
                             self.peer_eof = true;
                             self.session.handle_eof(now);
                         }
-                        Ok(n) => self.session.handle_input(now, &self.read_buf[..n]),
+                        Ok(_) => self.session.handle_input_owned(now, self.read_buf.split()),
                         Err(e) if e.kind() == io::ErrorKind::ConnectionReset
                             || e.kind() == io::ErrorKind::UnexpectedEof => {
                             self.peer_eof = true;

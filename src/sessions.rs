@@ -3,19 +3,25 @@
 
 use std::time::Instant;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
 use crate::driver::{ApiMisuseError, Session};
 
 /// Forwards the shared contract. `$tls` adapts `handle_tls_established`, whose return type
-/// differs between the crates (some return `Result<(), ApiMisuse>`).
+/// differs between the crates (some return `Result<(), ApiMisuse>`); `owned` names the method
+/// that takes input in a buffer the session keeps, where the session has one.
 macro_rules! forward_session {
-    ($ty:ty, $event:ty, |$s:ident, $now:ident| $tls:expr) => {
+    ($ty:ty, $event:ty, |$s:ident, $now:ident| $tls:expr $(, owned = $owned:ident)?) => {
         impl Session for $ty {
             type Event = $event;
             fn handle_input(&mut self, now: Instant, data: &[u8]) {
                 <$ty>::handle_input(self, now, data)
             }
+            $(
+                fn handle_input_owned(&mut self, now: Instant, data: BytesMut) {
+                    <$ty>::$owned(self, now, data)
+                }
+            )?
             fn handle_timeout(&mut self, now: Instant) {
                 <$ty>::handle_timeout(self, now)
             }
@@ -58,7 +64,8 @@ forward_session!(
 forward_session!(
     pop3_proto::client::Client,
     pop3_proto::client::Event,
-    |s, now| s.handle_tls_established(now).map_err(Into::into)
+    |s, now| s.handle_tls_established(now).map_err(Into::into),
+    owned = handle_input_owned
 );
 forward_session!(
     smtp_proto::client::Client,
