@@ -72,6 +72,8 @@ pub async fn serve<M: Maildrops>(
     maildrops: &M,
 ) -> io::Result<()> {
     config.tls_active = stream.is_tls();
+    // `Maildrops::message` promises CRLF content, so bodies need no search for bare LF.
+    config.crlf_bodies = true;
     let apop_timestamp = config.apop_timestamp.clone();
     let mut conn = Connection::new(Server::new(config, now()), stream);
     let mut maildrop: Option<M::Maildrop> = None;
