@@ -4,6 +4,8 @@
 
 mod common;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
 use common::*;
 use proptest::prelude::*;
@@ -11,7 +13,7 @@ use smtp_proto::client::{
     self, Client, Envelope, Event as CEvent, RecipientPolicy, TransactionEnd,
 };
 use smtp_proto::server::{self, Event as SEvent, Server};
-use smtp_proto::types::{Command, Reply};
+use smtp_proto::types::{AuthMechanism, Command, Reply, ReplyCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -24,6 +26,8 @@ struct Transcript {
     groups: Vec<(Side, Vec<String>)>,
     server_only: bool,
     lmtp: bool,
+    /// `# max-size N`: the server's message size limit.
+    max_size: Option<u64>,
 }
 
 const FILES: &[(&str, &str)] = &[
@@ -36,13 +40,45 @@ const FILES: &[(&str, &str)] = &[
         include_str!("transcripts/rfc2920-pipelining.txt"),
     ),
     ("rfc2033", include_str!("transcripts/rfc2033-lmtp.txt")),
+    (
+        "rfc4954-plain",
+        include_str!("transcripts/rfc4954-plain-ir.txt"),
+    ),
+    (
+        "rfc4954-login",
+        include_str!("transcripts/rfc4954-login.txt"),
+    ),
+    (
+        "rfc4954-535",
+        include_str!("transcripts/rfc4954-failed-then-success.txt"),
+    ),
+    (
+        "rfc3030-last",
+        include_str!("transcripts/rfc3030-bdat-last.txt"),
+    ),
+    (
+        "rfc3030-pipelined",
+        include_str!("transcripts/rfc3030-bdat-pipelined.txt"),
+    ),
+    (
+        "rfc3030-552",
+        include_str!("transcripts/rfc3030-bdat-refused-too-big.txt"),
+    ),
+    (
+        "rfc3030-554",
+        include_str!("transcripts/rfc3030-bdat-refused-no-recipient.txt"),
+    ),
 ];
 
 fn load(name: &'static str, text: &str) -> Transcript {
     let mut groups: Vec<(Side, Vec<String>)> = Vec::new();
     let mut server_only = false;
     let mut lmtp = false;
+    let mut max_size = None;
     for line in text.lines() {
+        if let Some(n) = line.strip_prefix("# max-size ") {
+            max_size = Some(n.parse().unwrap());
+        }
         if line.starts_with("# sides: server") {
             server_only = true;
         }
@@ -67,6 +103,7 @@ fn load(name: &'static str, text: &str) -> Transcript {
         groups,
         server_only,
         lmtp,
+        max_size,
     }
 }
 
@@ -103,12 +140,19 @@ fn expected_replies(t: &Transcript) -> Vec<(Reply, bool)> {
     let mut kinds = Vec::new();
     let mut in_data = false;
     let mut accepted = 0;
+    // Octets of BDAT content still to skip, and whether a chunk of this transaction failed.
+    let mut chunk_left = 0;
+    let mut chunk_failed = false;
     for line in t
         .groups
         .iter()
         .filter(|(s, _)| *s == Side::C)
         .flat_map(|(_, l)| l)
     {
+        if chunk_left > 0 {
+            chunk_left -= line.len() + 2;
+            continue;
+        }
         if in_data {
             if line == "." {
                 in_data = false;
@@ -127,8 +171,20 @@ fn expected_replies(t: &Transcript) -> Vec<(Reply, bool)> {
         }
         if verb == "MAIL" {
             accepted = 0;
+            chunk_failed = false;
         }
         in_data = verb == "DATA";
+        if verb == "BDAT" {
+            // The session answers every chunk but the healthy LAST one, whose reply is the
+            // application's (the message's).
+            let mut words = line.split(' ').skip(1);
+            chunk_left = words.next().unwrap().parse().unwrap();
+            let last = words.next().is_some();
+            let session = !last || chunk_failed || accepted == 0;
+            chunk_failed |= !s_replies.get(kinds.len()).is_some_and(Reply::is_positive);
+            kinds.push(session);
+            continue;
+        }
         kinds.push(matches!(
             verb.as_str(),
             "DATA" | "RSET" | "NOOP" | "HELP" | "QUIT"
@@ -157,6 +213,9 @@ fn server_run(t: &Transcript, cuts: &[usize]) -> (Vec<u8>, Vec<String>) {
     config.extensions.enhanced_status_codes = false;
     config.delegate_vrfy_expn = true;
     config.lmtp = t.lmtp;
+    config.extensions.binary_mime = true;
+    config.extensions.auth = vec![AuthMechanism::Plain, AuthMechanism::Login];
+    config.max_message_size = t.max_size;
     let mut s = Server::new(config, now);
     let greeting = replies(&wire(&t.groups[0].1)).remove(0);
     s.greet(now, Some(greeting)).unwrap();
@@ -186,6 +245,18 @@ fn server_run(t: &Transcript, cuts: &[usize]) -> (Vec<u8>, Vec<String>) {
         while let Some(ev) = s.poll_event() {
             events.push(short(&ev));
             let ids = match &ev {
+                SEvent::AuthStep { id, .. } => {
+                    // A 334 in the transcript is a challenge (sent base64-encoded by the
+                    // session), anything else the exchange's final reply.
+                    let answer = answers.pop_front().expect("an answer for every AUTH step");
+                    if answer.code() == ReplyCode::AUTH_CONTINUE {
+                        let challenge = BASE64.decode(answer.text()).unwrap();
+                        s.auth_challenge(now, *id, &challenge).unwrap();
+                    } else {
+                        s.reply(now, *id, answer).unwrap();
+                    }
+                    continue;
+                }
                 SEvent::HelloReceived { id, .. }
                 | SEvent::MailFromReceived { id, .. }
                 | SEvent::RcptToReceived { id, .. }
@@ -271,10 +342,54 @@ fn d1_server_sees_the_unstuffed_message() {
 // client side
 // ---------------------------------------------------------------------------------------------
 
+/// What the client application does next.
 enum Op {
-    Mail(Envelope, Vec<u8>),
+    /// A transaction: the envelope and the content chunks, given to `send_data` one by one
+    /// after `DataRequested` (DATA: one chunk; BDAT: one chunk per `BDAT n`).
+    Mail(Envelope, Vec<Vec<u8>>),
+    Auth(client::Credentials),
     Send(Command),
     Quit,
+}
+
+fn parse_line(line: &str) -> Result<Command, smtp_proto::ParseError> {
+    smtp_proto::parse::command(&Bytes::from(line.to_string()))
+}
+
+fn base64_text(line: &str) -> String {
+    String::from_utf8(BASE64.decode(line).unwrap()).unwrap()
+}
+
+/// The credentials behind an AUTH command line and the continuation lines after it; returns
+/// how many continuation lines they took.
+fn credentials(command: Command, next: &[&String]) -> (client::Credentials, usize) {
+    let Command::Auth {
+        mechanism,
+        initial_response,
+    } = command
+    else {
+        unreachable!()
+    };
+    match (mechanism, initial_response) {
+        (AuthMechanism::Plain, Some(ir)) => {
+            let text = String::from_utf8(ir.expose().to_vec()).unwrap();
+            let parts: Vec<&str> = text.split('\0').collect();
+            let credentials = client::Credentials::Plain {
+                authzid: Some(parts[0].to_string()).filter(|a| !a.is_empty()),
+                username: parts[1].to_string(),
+                password: parts[2].into(),
+            };
+            (credentials, 0)
+        }
+        (AuthMechanism::Login, None) => {
+            let credentials = client::Credentials::Login {
+                username: base64_text(next[0]),
+                password: base64_text(next[1]).as_str().into(),
+            };
+            (credentials, 2)
+        }
+        other => panic!("no transcript client for {other:?}"),
+    }
 }
 
 fn ops(t: &Transcript) -> Vec<Op> {
@@ -288,37 +403,61 @@ fn ops(t: &Transcript) -> Vec<Op> {
     let mut ops = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let cmd = smtp_proto::parse::command(&Bytes::from(lines[i].clone())).unwrap();
+        let cmd = parse_line(lines[i]).unwrap();
         i += 1;
         match cmd {
-            Command::Mail { from, .. } => {
+            Command::Mail { from, parameters } => {
                 let mut rcpts = Vec::new();
-                while let Ok(Command::Rcpt { to, .. }) =
-                    smtp_proto::parse::command(&Bytes::from(lines[i].clone()))
-                {
+                while let Ok(Command::Rcpt { to, .. }) = parse_line(lines[i]) {
                     rcpts.push(to);
                     i += 1;
                 }
+                let mut env = Envelope::new(from, rcpts);
+                env.parameters = parameters;
                 if lines[i] == "RSET" {
                     // An envelope the client aborts after a refused recipient (RFC 5321
                     // Appendix D.2): the session sends RSET itself under RequireAll.
                     i += 1;
-                    let env = Envelope::new(from, rcpts)
-                        .with_recipient_policy(RecipientPolicy::RequireAll);
+                    let env = env.with_recipient_policy(RecipientPolicy::RequireAll);
                     ops.push(Op::Mail(env, Vec::new()));
                     continue;
                 }
-                assert_eq!(lines[i], "DATA");
-                i += 1;
-                let mut body = Vec::new();
-                while lines[i] != "." {
-                    let l = lines[i].strip_prefix('.').unwrap_or(lines[i]);
-                    body.extend_from_slice(l.as_bytes());
-                    body.extend_from_slice(b"\r\n");
+                let mut chunks = Vec::new();
+                if lines[i] == "DATA" {
                     i += 1;
+                    let mut body = Vec::new();
+                    while lines[i] != "." {
+                        let l = lines[i].strip_prefix('.').unwrap_or(lines[i]);
+                        body.extend_from_slice(l.as_bytes());
+                        body.extend_from_slice(b"\r\n");
+                        i += 1;
+                    }
+                    i += 1;
+                    chunks.push(body);
+                } else {
+                    // BDAT n ... BDAT 0 LAST: the session writes the counts, the
+                    // application gives the chunks.
+                    while let Ok(Command::Bdat { size, last }) = parse_line(lines[i]) {
+                        i += 1;
+                        let mut chunk = Vec::new();
+                        while chunk.len() < usize::try_from(size).unwrap() {
+                            chunk.extend_from_slice(lines[i].as_bytes());
+                            chunk.extend_from_slice(b"\r\n");
+                            i += 1;
+                        }
+                        if last {
+                            assert!(chunk.is_empty(), "our Client ends with BDAT 0 LAST");
+                            break;
+                        }
+                        chunks.push(chunk);
+                    }
                 }
-                i += 1;
-                ops.push(Op::Mail(Envelope::new(from, rcpts), body));
+                ops.push(Op::Mail(env, chunks));
+            }
+            auth @ Command::Auth { .. } => {
+                let (credentials, used) = credentials(auth, &lines[i..]);
+                i += used;
+                ops.push(Op::Auth(credentials));
             }
             Command::Quit => ops.push(Op::Quit),
             other => ops.push(Op::Send(other)),
@@ -338,11 +477,12 @@ fn client_run(t: &Transcript, split: &[usize]) -> (Vec<u8>, Vec<CEvent>) {
     };
     config.hello_host = host;
     config.lmtp = t.lmtp;
+    config.chunking = true;
     let mut c = Client::new(config, now);
     let mut ops = ops(t).into_iter();
     let mut out = Vec::new();
     let mut events = Vec::new();
-    let mut body: Option<Vec<u8>> = None;
+    let mut body: Option<Vec<Vec<u8>>> = None;
     let mut k = 0;
     for (side, lines) in &t.groups {
         if *side != Side::S {
@@ -356,7 +496,9 @@ fn client_run(t: &Transcript, split: &[usize]) -> (Vec<u8>, Vec<CEvent>) {
             loop {
                 while let Some(ev) = c.poll_event() {
                     if let CEvent::DataRequested { id } = &ev {
-                        c.send_data(now, *id, &body.take().unwrap()).unwrap();
+                        for chunk in body.take().unwrap() {
+                            c.send_data(now, *id, &chunk).unwrap();
+                        }
                         c.finish_data(now, *id).unwrap();
                     }
                     events.push(ev);
@@ -368,6 +510,9 @@ fn client_run(t: &Transcript, split: &[usize]) -> (Vec<u8>, Vec<CEvent>) {
                     Some(Op::Mail(env, b)) => {
                         body = Some(b);
                         c.send_mail(now, env).unwrap();
+                    }
+                    Some(Op::Auth(credentials)) => {
+                        c.auth(now, credentials).unwrap();
                     }
                     Some(Op::Send(cmd)) => {
                         c.send(now, cmd).unwrap();
@@ -428,10 +573,20 @@ fn transcripts_replayed_against_the_client() {
             "{}: {events:?}",
             t.name
         );
+        // Transcripts without a mail transaction (the AUTH ones) have no outcome.
+        if !ops(&t).iter().any(|op| matches!(op, Op::Mail(..))) {
+            continue;
+        }
         let outcome = first_outcome(&events);
         for r in &outcome.recipients {
-            let refused = ["<Green@foo.com>", "<jones@foo.edu>", "<green@foo.edu>"]
-                .contains(&r.forward_path.to_string().as_str());
+            // Refused at RCPT, or (Susan, RFC 3030) whose message went over the size limit.
+            let refused = [
+                "<Green@foo.com>",
+                "<jones@foo.edu>",
+                "<green@foo.edu>",
+                "<Susan@Random.com>",
+            ]
+            .contains(&r.forward_path.to_string().as_str());
             let sent = outcome.end == TransactionEnd::Sent;
             assert_eq!(r.is_delivered(), !refused && sent, "{}: {r:?}", t.name);
         }
@@ -444,6 +599,79 @@ fn transcripts_replayed_against_the_client() {
             assert_eq!(codes, vec![250, 550, 452], "{}", t.name);
         }
     }
+}
+
+/// The final replies to the client's AUTH commands, in order.
+fn auth_replies(events: &[CEvent]) -> Vec<u16> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            CEvent::ReplyReceived { reply, .. } => Some(reply.code().get()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn auth_transcripts_end_with_the_expected_replies() {
+    for (name, codes) in [
+        ("rfc4954-plain", vec![235]),
+        ("rfc4954-login", vec![235]),
+        ("rfc4954-535", vec![535, 235]),
+    ] {
+        let t = transcripts().into_iter().find(|t| t.name == name).unwrap();
+        let (_, events) = client_run(&t, &[]);
+        assert_eq!(auth_replies(&events), codes, "{name}");
+        let (_, server_events) = server_run(&t, &[]);
+        let steps = server_events
+            .iter()
+            .filter(|e| e.starts_with("auth "))
+            .count();
+        // PLAIN with an initial response: one step per AUTH; LOGIN: the command, the user
+        // name and the password.
+        let expected = if name == "rfc4954-login" {
+            3
+        } else {
+            codes.len()
+        };
+        assert_eq!(steps, expected, "{name}: {server_events:?}");
+    }
+}
+
+#[test]
+fn bdat_chunk_over_the_size_limit_is_refused_and_discarded() {
+    let t = transcripts()
+        .into_iter()
+        .find(|t| t.name == "rfc3030-552")
+        .unwrap();
+    let (_, events) = server_run(&t, &[]);
+    assert!(
+        events
+            .iter()
+            .any(|e| e.starts_with("data-rejected TooLarge")),
+        "{events:?}"
+    );
+    assert!(
+        !events.iter().any(|e| e.starts_with("data-end")),
+        "{events:?}"
+    );
+    let (_, events) = client_run(&t, &[]);
+    let outcome = first_outcome(&events);
+    assert_eq!(outcome.end, TransactionEnd::Sent);
+    let data = outcome.recipients[0].data.as_ref().unwrap();
+    assert_eq!(data.code().get(), 552, "the refused chunk's reply decides");
+}
+
+#[test]
+fn bdat_refused_for_lack_of_recipients_has_its_chunk_skipped() {
+    let t = transcripts()
+        .into_iter()
+        .find(|t| t.name == "rfc3030-554")
+        .unwrap();
+    let (out, events) = server_run(&t, &[]);
+    let codes: Vec<u16> = replies(&out).iter().map(|r| r.code().get()).collect();
+    assert_eq!(codes, vec![220, 250, 250, 550, 554, 250, 221]);
+    assert!(!events.iter().any(|e| e == "data-start"), "{events:?}");
 }
 
 proptest! {
