@@ -788,11 +788,11 @@ impl ReplyReader {
                 self.lines = lines;
                 Ok(None)
             }
-            Ok(ReplyScan::Complete(end)) => {
+            Ok(ReplyScan::Complete { end, lines }) => {
                 self.next = 0;
                 self.lines = 0;
                 let frame = buf.split_to(end).freeze();
-                parse::reply_frame(&frame, &self.opts).map(Some)
+                parse::reply_frame(&frame, lines, &self.opts).map(Some)
             }
         }
     }

@@ -10,6 +10,7 @@
 //! buffer (no copy). Defaults are strict (RFC 5321 grammar); [`ParseOptions`] lists each
 //! relaxation with the RFC text it bends and the peers that need it.
 
+use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use base64::Engine as _;
@@ -1462,9 +1463,9 @@ pub fn reply(buf: &[u8]) -> Result<Option<(Reply, usize)>, ParseError> {
 /// [`reply`] with options.
 pub fn reply_with(buf: &[u8], opts: &ReplyOptions) -> Result<Option<(Reply, usize)>, ParseError> {
     match reply_end(buf, 0, 0, opts)? {
-        ReplyScan::Complete(end) => {
+        ReplyScan::Complete { end, lines } => {
             let frame = Bytes::copy_from_slice(&buf[..end]);
-            Ok(Some((reply_frame(&frame, opts)?, end)))
+            Ok(Some((reply_frame(&frame, lines, opts)?, end)))
         }
         ReplyScan::Partial { .. } => Ok(None),
     }
@@ -1473,8 +1474,9 @@ pub fn reply_with(buf: &[u8], opts: &ReplyOptions) -> Result<Option<(Reply, usiz
 /// Where the scan of a reply buffer stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ReplyScan {
-    /// The reply ends at this offset (after its last line's line ending).
-    Complete(usize),
+    /// The reply ends at offset `end` (after its last line's line ending) and has `lines`
+    /// lines.
+    Complete { end: usize, lines: usize },
     /// Not complete: the next line starts at `next`, and `lines` complete lines were seen.
     Partial { next: usize, lines: usize },
 }
@@ -1521,7 +1523,7 @@ pub(crate) fn reply_end(
         lines += 1;
         from += lf + 1;
         if last {
-            return Ok(ReplyScan::Complete(from));
+            return Ok(ReplyScan::Complete { end: from, lines });
         }
         if lines >= opts.max_lines {
             return Err(ParseError::new(K::ReplyTooLong, from));
@@ -1609,10 +1611,15 @@ fn single_head(line: &[u8]) -> Result<(ReplyCode, Option<EnhancedStatusCode>, us
     })
 }
 
-/// Builds a [`Reply`] from a complete, already framed reply (as checked by `reply_end`).
-pub(crate) fn reply_frame(frame: &Bytes, opts: &ReplyOptions) -> Result<Reply, ParseError> {
-    let mut first: Option<(ReplyCode, ReplyLine)> = None;
-    let mut more: Vec<ReplyLine> = Vec::new();
+/// Builds a [`Reply`] from a complete, already framed reply of `count` lines (as checked by
+/// `reply_end`).
+pub(crate) fn reply_frame(
+    frame: &Bytes,
+    count: usize,
+    opts: &ReplyOptions,
+) -> Result<Reply, ParseError> {
+    let mut code: Option<ReplyCode> = None;
+    let mut lines: Vec<ReplyLine> = Vec::with_capacity(count);
     let mut pos = 0;
     while pos < frame.len() {
         // One pass finds the line's end and any CR inside it.
@@ -1638,22 +1645,18 @@ pub(crate) fn reply_frame(frame: &Bytes, opts: &ReplyOptions) -> Result<Reply, P
             Some((esc, n)) => (Some(esc), &text[n..]),
             None => (None, text),
         };
-        let rl = ReplyLine::from_parts(enhanced, Compact::share(frame, text));
-        match &first {
-            None => first = Some((rc, rl)),
-            Some((code, _)) if *code != rc => {
+        match code {
+            None => code = Some(rc),
+            Some(code) if code != rc => {
                 return Err(ParseError::new(K::InconsistentReplyCode, pos));
             }
-            Some(_) => more.push(rl),
+            Some(_) => {}
         }
+        lines.push(ReplyLine::from_parts(enhanced, Compact::share(frame, text)));
         pos = next;
     }
-    let (code, line) = first.ok_or(ParseError::new(K::InvalidReply, 0))?;
-    if more.is_empty() {
-        return Ok(Reply::single(code, line));
-    }
-    more.insert(0, line);
-    Ok(Reply::from_lines(code, more))
+    let code = code.ok_or(ParseError::new(K::InvalidReply, 0))?;
+    Ok(Reply::from_lines(code, lines))
 }
 
 /// An enhanced status code at the start of reply text (`c.s.d` then SP or end), whose class
@@ -1698,30 +1701,34 @@ pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
     if reply.code() != ReplyCode::OK {
         return Err(ParseError::new(K::UnexpectedReply, 0));
     }
-    let mut lines = reply.lines().iter().map(line_text);
+    let mut lines = reply.lines().iter();
     let mut resp = EhloResponse::default();
-    if let Some(t) = lines.next() {
-        let s = t.as_bytes();
+    if let Some(first) = lines.next() {
+        let t = line_text(first);
+        let s: &[u8] = &t;
         match memchr::memchr(b' ', s) {
             Some(sp) => {
-                resp.domain = sub_text(&t, 0, sp);
-                resp.greeting = sub_text(&t, sp + 1, s.len());
+                resp.domain = lossy_text(&s[..sp]);
+                resp.greeting = lossy_text(&s[sp + 1..]);
             }
-            None => resp.domain = t,
+            None => resp.domain = lossy_text(s),
         }
     }
-    resp.capabilities = Vec::with_capacity(reply.lines().len().saturating_sub(1));
-    resp.capabilities.extend(lines.map(capability));
+    resp.capabilities = Vec::with_capacity(lines.len());
+    resp.capabilities.extend(lines.map(|l| match l.enhanced {
+        None => capability_in(l.text()),
+        Some(_) => capability_in(&line_text(l)),
+    }));
     Ok(resp)
 }
 
 /// A reply line's text with an enhanced code that the reply parser took off put back (an
 /// EHLO line has none; `250 2.0.0` there would be a host called `2.0.0`).
-fn line_text(l: &ReplyLine) -> Text {
+fn line_text(l: &ReplyLine) -> Cow<'_, [u8]> {
     match l.enhanced {
-        None => lossy_text(l.text()),
-        Some(e) if l.text().is_empty() => Text::from(e.to_string()),
-        Some(e) => Text::from(format!("{e} {}", l.text_lossy())),
+        None => Cow::Borrowed(l.text()),
+        Some(e) if l.text().is_empty() => Cow::Owned(e.to_string().into_bytes()),
+        Some(e) => Cow::Owned(format!("{e} {}", l.text_lossy()).into_bytes()),
     }
 }
 
@@ -1732,13 +1739,14 @@ fn lossy_text(b: &[u8]) -> Text {
     }
 }
 
-fn sub_text(t: &Text, from: usize, to: usize) -> Text {
-    t.get(from..to).map(Text::from).unwrap_or_default()
-}
-
 /// One EHLO line (`ehlo-keyword *( SP ehlo-param )`) as a [`Capability`].
 pub fn capability(line: Text) -> Capability {
-    let s = line.as_bytes();
+    capability_in(line.as_bytes())
+}
+
+/// [`capability`] from the line's bytes: texts are made only for what is kept as text
+/// (invalid UTF-8 replaced by U+FFFD).
+fn capability_in(s: &[u8]) -> Capability {
     let kw_end = memchr::memchr(b' ', s).unwrap_or(s.len());
     let kw = &s[..kw_end];
     let rest = &s[kw_end..];
@@ -1749,7 +1757,7 @@ pub fn capability(line: Text) -> Capability {
     let more = params.next().is_some();
     let (n0, n1) = (p0.is_none(), p1.is_none());
     // Slices of a valid UTF-8 line cut at ASCII spaces are valid UTF-8.
-    let text = Text::copy_checked;
+    let text = lossy_text;
     let is = |k: &[u8]| kw.eq_ignore_ascii_case(k);
     let bare = |c: Capability| if n0 { Some(c) } else { None };
     let typed = match kw.len() {
