@@ -162,6 +162,7 @@ fn server_stuff(chunks: &[Bytes], octets: u64, crlf_bodies: bool, now: Instant) 
             key: 1,
             octets,
             uid,
+            needs_utf8: false,
         }],
     );
     server.handle_input(now, b"RETR 1\r\n");
@@ -215,6 +216,7 @@ fn commands(c: &mut Criterion) {
             key: k,
             octets: 1000 + k,
             uid: UniqueId::new(format!("uid-{k:08}")).expect("uid"),
+            needs_utf8: false,
         })
         .collect();
     let mut batch = String::new();

@@ -61,6 +61,7 @@ impl Maildrops for Memory {
                 key,
                 octets: m.len() as u64,
                 uid: UniqueId::new(format!("uid-{key}")).expect("valid unique-id"),
+                needs_utf8: false,
             })
             .collect();
         Ok(((), entries))

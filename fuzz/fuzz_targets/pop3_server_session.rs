@@ -90,6 +90,7 @@ fuzz_target!(|data: &[u8]| {
                             key: k,
                             octets: BODY.len() as u64,
                             uid: UniqueId::new(format!("u{k}")).expect("uid"),
+                            needs_utf8: k == 2,
                         })
                         .collect();
                     let _ = server.accept_auth(now, id, maildrop);

@@ -30,7 +30,7 @@
 //!             server::Event::AuthRequested { id, credentials: Credentials::User { name, password } } => {
 //!                 assert_eq!((name.as_str(), password.expose().as_str()), ("alice", "secret"));
 //!                 let uid = UniqueId::new("msg-1").expect("valid unique-id");
-//!                 server.accept_auth(now, id, vec![MaildropEntry { key: 7, octets: 23, uid }])?;
+//!                 server.accept_auth(now, id, vec![MaildropEntry { key: 7, octets: 23, uid, needs_utf8: false }])?;
 //!             }
 //!             server::Event::BodyRequested { id, key: 7, .. } => {
 //!                 server.body_chunk(now, id, Bytes::from_static(b"Subject: hi\r\n\r\n.dot\r\n"))?;

@@ -516,6 +516,20 @@ pub struct LanguageListing {
     pub description: String,
 }
 
+/// Whether a language range (the argument of `LANG`) matches a language tag, by RFC 4647
+/// §3.3.1 basic filtering: `*` matches every tag, and a range matches a tag it equals or that it
+/// is a prefix of up to a `-` (`en` matches `en-GB`), ignoring case.
+#[must_use]
+pub fn language_range_matches(range: &str, tag: &str) -> bool {
+    if range == "*" {
+        return true;
+    }
+    tag.len() >= range.len()
+        && tag.is_char_boundary(range.len())
+        && tag[..range.len()].eq_ignore_ascii_case(range)
+        && matches!(tag.as_bytes().get(range.len()), None | Some(b'-'))
+}
+
 /// The `EXPIRE` policy (RFC 2449 §6.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExpirePolicy {

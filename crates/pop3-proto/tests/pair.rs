@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::{Mailbox, Pair};
 use pop3_proto::client::{self, InitialResponse};
 use pop3_proto::server;
-use pop3_proto::types::{Capability, Mechanism, MessageNumber};
+use pop3_proto::types::{Capability, Mechanism, MessageNumber, ResponseCode};
 
 fn n(i: u32) -> MessageNumber {
     MessageNumber::new(i).expect("non-zero")
@@ -173,6 +173,41 @@ fn deleted_messages_vanish_for_list_uidl_retr_top() {
         assert!(!pair.reply(id).expect("answered").is_ok());
     }
     assert_eq!(pair.body(retr2_again), b"bb\r\n");
+}
+
+#[test]
+fn utf8_headers_are_served_once_the_client_enables_utf8() {
+    let messages = vec![
+        b"Subject: ascii\r\n\r\nbody\r\n".to_vec(),
+        "Subject: caf\u{e9}\r\nFrom: j\u{f6}rg@b\u{fc}cher.example\r\n\r\nbody\r\n"
+            .as_bytes()
+            .to_vec(),
+    ];
+    for enable in [false, true] {
+        let mut mailbox = Mailbox::new("alice", "secret", messages.clone());
+        mailbox.utf8_headers = vec![1];
+        let mut config = server::Config::default();
+        config.utf8 = true;
+        let mut pair = Pair::new(client::Config::default(), config, mailbox);
+        let utf8 = enable.then(|| pair.client.utf8(pair.now).expect("utf8"));
+        pair.client
+            .login(pair.now, "alice", "secret")
+            .expect("login");
+        let ascii = pair.client.retr(pair.now, n(1)).expect("retr");
+        let intl = pair.client.retr(pair.now, n(2)).expect("retr");
+        pair.drive();
+        assert_eq!(pair.client.is_utf8(), enable);
+        assert!(utf8.is_none_or(|id| pair.reply(id).is_some_and(|r| r.is_ok())));
+        assert_eq!(pair.body(ascii), messages[0]);
+        let reply = pair.reply(intl).expect("answered");
+        if enable {
+            assert!(reply.is_ok());
+            assert_eq!(pair.body(intl), messages[1]);
+        } else {
+            assert_eq!(reply.code, Some(ResponseCode::Utf8));
+            assert!(pair.body(intl).is_empty());
+        }
+    }
 }
 
 #[test]

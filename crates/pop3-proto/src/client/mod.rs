@@ -271,6 +271,8 @@ pub struct Client {
     collected_caps: Vec<Capability>,
     collected_mechs: Vec<Mechanism>,
     tls_active: bool,
+    utf8: bool,
+    language: Option<String>,
     quit_sent: bool,
     last_rx: Instant,
     now: Instant,
@@ -301,6 +303,8 @@ impl Client {
             capabilities: Vec::new(),
             collected_caps: Vec::new(),
             collected_mechs: Vec::new(),
+            utf8: false,
+            language: None,
             quit_sent: false,
             last_rx: now,
             now,
@@ -363,6 +367,18 @@ impl Client {
     #[must_use]
     pub fn poll_transmit(&mut self) -> Option<Bytes> {
         self.out.poll()
+    }
+
+    /// Whether the server accepted `UTF8` (RFC 6856): UTF-8 mode is on.
+    #[must_use]
+    pub const fn is_utf8(&self) -> bool {
+        self.utf8
+    }
+
+    /// The language tag the server chose on the last successful `LANG range` (RFC 6856 §3).
+    #[must_use]
+    pub fn language(&self) -> Option<&str> {
+        self.language.as_deref()
     }
 
     /// The next event.
@@ -737,6 +753,31 @@ impl Client {
         self.send(now, Command::Rset)
     }
 
+    /// `UTF8` (RFC 6856 §2.1, AUTHORIZATION state only): UTF-8 mode, needed to read messages
+    /// with UTF-8 header fields (the server refuses them with `[UTF8]` until then).
+    /// [`Self::is_utf8`] turns true when the server accepts.
+    ///
+    /// # Errors
+    /// As [`Self::send`].
+    pub fn utf8(&mut self, now: Instant) -> Result<RequestId, ApiMisuse> {
+        self.send(now, Command::Utf8)
+    }
+
+    /// `LANG range` selects the language of the server's human-readable text (RFC 6856 §3;
+    /// `*` asks for the server's default); [`Self::language`] then names the tag the server
+    /// chose. `LANG` without a range lists the languages as [`Event::LanguageListing`]s.
+    ///
+    /// # Errors
+    /// As [`Self::send`].
+    pub fn lang(&mut self, now: Instant, range: Option<&str>) -> Result<RequestId, ApiMisuse> {
+        self.send(
+            now,
+            Command::Lang {
+                tag: range.map(str::to_owned),
+            },
+        )
+    }
+
     /// `QUIT`: deletes are committed, then the session ends.
     ///
     /// # Errors
@@ -1027,6 +1068,16 @@ impl Client {
                     self.events.push_back(Event::PlaintextDiscarded { octets });
                 }
                 return;
+            }
+            Command::Utf8 if ok => self.utf8 = true,
+            Command::Lang { tag: Some(_) } if ok => {
+                // RFC 6856 §3: `+OK <tag> <text>`, the tag the server chose.
+                self.language = reply
+                    .text
+                    .split(' ')
+                    .next()
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned);
             }
             Command::Quit => return self.close(None),
             _ => {}

@@ -460,3 +460,51 @@ fn owned_input_is_the_same_as_borrowed_input() {
     assert_eq!(events, borrowed.events());
     assert!(events.contains(&Event::MultiLineEnd { id: RequestId(1) }));
 }
+
+#[test]
+fn utf8_mode_and_the_utf8_response_code() {
+    let mut h = Harness::greeted("+OK\r\n");
+    h.client.utf8(h.now).expect("utf8");
+    assert_eq!(h.sent(), "UTF8\r\n");
+    h.server("-ERR not now\r\n");
+    assert!(!h.client.is_utf8(), "refused: still off");
+    h.client.utf8(h.now).expect("utf8");
+    h.sent();
+    h.server("+OK UTF8 enabled\r\n");
+    assert!(h.client.is_utf8());
+    // A message that needs UTF-8 mode, refused with the typed code (RFC 6856).
+    let retr = h.client.retr(h.now, msg(2)).expect("retr");
+    h.events();
+    h.server("-ERR [UTF8] message 2 has UTF-8 headers\r\n");
+    let events = h.events();
+    let [Event::ReplyReceived { id, reply }] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(*id, retr);
+    assert_eq!(reply.code, Some(crate::types::ResponseCode::Utf8));
+    assert!(!reply.is_ok());
+}
+
+#[test]
+fn lang_lists_languages_and_remembers_the_chosen_tag() {
+    let mut h = Harness::greeted("+OK\r\n");
+    let list = h.client.lang(h.now, None).expect("lang");
+    assert_eq!(h.sent(), "LANG\r\n");
+    h.server("+OK Language listing follows\r\nen-GB English\r\nde Deutsch\r\n.\r\n");
+    let tags: Vec<String> = h
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::LanguageListing { id, listing } if id == list => Some(listing.tag),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tags, ["en-GB", "de"]);
+    h.client.lang(h.now, Some("en")).expect("lang");
+    assert_eq!(h.sent(), "LANG en\r\n");
+    h.server("+OK en-GB language selected\r\n");
+    assert_eq!(h.client.language(), Some("en-GB"));
+    h.client.lang(h.now, Some("fr")).expect("lang");
+    h.server("-ERR language not supported\r\n");
+    assert_eq!(h.client.language(), Some("en-GB"));
+}

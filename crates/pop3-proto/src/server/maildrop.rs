@@ -13,6 +13,11 @@ pub struct MaildropEntry {
     pub octets: u64,
     /// The unique-id (UIDL), stable across sessions.
     pub uid: UniqueId,
+    /// The message has UTF-8 header fields (RFC 6532) and the application serves no ASCII
+    /// downgrade of it (RFC 6857): until the client enables UTF-8 mode, LIST, TOP and RETR of
+    /// it fail with `-ERR [UTF8]` (RFC 6856). It still counts in STAT and the listings, so
+    /// message numbers do not depend on the mode.
+    pub needs_utf8: bool,
 }
 
 /// Why DELE failed.

@@ -60,9 +60,17 @@ pub struct Config {
     /// SASL mechanisms offered. PLAIN, LOGIN and XOAUTH2 are decoded by the session; any other
     /// name is relayed step by step as [`Credentials::Sasl`].
     pub sasl_mechanisms: Vec<Mechanism>,
-    /// Offer `UTF8` (RFC 6856 §2).
+    /// Offer `UTF8` (RFC 6856 §2): the client may enable UTF-8 mode, which messages marked
+    /// [`MaildropEntry::needs_utf8`] require.
     pub utf8: bool,
-    /// Languages for `LANG` (RFC 6856 §3); empty: LANG not offered.
+    /// Advertise `UTF8 USER` (RFC 6856 §2): the application accepts UTF-8 user names and
+    /// passwords (and should compare them after SASLprep, RFC 4013). Default `false`.
+    pub utf8_user: bool,
+    /// Accept the UTF8 command after login too. RFC 6856 allows it only in AUTHORIZATION; some
+    /// Outlook versions send it after PASS. Default `false`.
+    pub utf8_in_transaction: bool,
+    /// Languages for `LANG` (RFC 6856 §3), the default first; empty: LANG not offered. The
+    /// application provides the translations: [`Server::language`] says which one is in use.
     pub languages: Vec<LanguageListing>,
     /// `LOGIN-DELAY` seconds to advertise (RFC 2449 §6.5).
     pub login_delay: Option<u32>,
@@ -103,6 +111,8 @@ impl Default for Config {
             user_pass: true,
             sasl_mechanisms: vec![Mechanism::plain()],
             utf8: false,
+            utf8_user: false,
+            utf8_in_transaction: false,
             languages: Vec::new(),
             login_delay: None,
             expire: None,
@@ -451,7 +461,7 @@ impl Server {
                 caps.push(Capability::Stls);
             }
             if c.utf8 {
-                caps.push(Capability::Utf8 { user: true });
+                caps.push(Capability::Utf8 { user: c.utf8_user });
             }
         }
         caps.push(Capability::Pipelining);
@@ -989,13 +999,16 @@ impl Server {
                     self.events.push_back(Event::PlaintextDiscarded { octets });
                 }
             }
-            Command::Utf8 if self.config.utf8 => {
-                self.utf8 = true;
-                self.reply(&Reply::ok("UTF8 enabled"));
-            }
+            Command::Utf8 if self.config.utf8 => self.enable_utf8(),
             Command::Lang { tag } if !self.config.languages.is_empty() => self.lang(tag),
             other => self.wrong_state(&other),
         }
+    }
+
+    /// UTF8 (RFC 6856 §2.1): UTF-8 mode on for the rest of the session.
+    fn enable_utf8(&mut self) {
+        self.utf8 = true;
+        self.reply(&Reply::ok("UTF8 enabled"));
     }
 
     fn lang(&mut self, tag: Option<String>) {
@@ -1010,15 +1023,12 @@ impl Server {
                 }
                 out.extend_from_slice(b".\r\n");
             }
-            Some(tag) => {
-                let chosen = if tag == "*" {
-                    self.config.languages.first()
-                } else {
-                    self.config
-                        .languages
-                        .iter()
-                        .find(|l| l.tag.eq_ignore_ascii_case(&tag))
-                };
+            Some(range) => {
+                let chosen = self
+                    .config
+                    .languages
+                    .iter()
+                    .find(|l| types::language_range_matches(&range, &l.tag));
                 match chosen.map(|l| l.tag.clone()) {
                     Some(tag) => {
                         self.reply(&Reply::ok(format!("{tag} language selected")));
@@ -1155,19 +1165,14 @@ impl Server {
                 let stat = self.maildrop.stat();
                 self.reply_ok_fmt(format_args!("{} {}", stat.count, stat.octets));
             }
-            Command::List { msg: Some(msg) } => match self.maildrop.get(msg) {
-                Some(e) => {
-                    let listing = ScanListing {
-                        msg,
-                        octets: e.octets,
-                    };
+            Command::List { msg: Some(msg) } => {
+                if let Some((_, octets)) = self.readable(msg) {
                     let out = self.out.lines();
                     out.extend_from_slice(b"+OK ");
-                    listing.encode(out);
+                    ScanListing { msg, octets }.encode(out);
                     out.extend_from_slice(b"\r\n");
                 }
-                None => self.no_such_message(msg),
-            },
+            }
             Command::List { msg: None } => {
                 let stat = self.maildrop.stat();
                 let out = self.out.lines();
@@ -1224,18 +1229,37 @@ impl Server {
                 ));
             }
             Command::Lang { tag } if !self.config.languages.is_empty() => self.lang(tag),
+            Command::Utf8 if self.config.utf8 && self.config.utf8_in_transaction => {
+                self.enable_utf8();
+            }
             other => self.wrong_state(&other),
         }
     }
 
-    fn request_body(&mut self, msg: MessageNumber, part: BodyPart) {
+    /// The key and size of message `msg` if the client may read it; otherwise answers `-ERR`:
+    /// no such message, or `[UTF8]` for a message that needs UTF-8 mode before the client
+    /// enabled it (RFC 6856; the response code is defined for LIST, TOP and RETR).
+    fn readable(&mut self, msg: MessageNumber) -> Option<(u64, u64)> {
         let Some(entry) = self.maildrop.get(msg) else {
             self.no_such_message(msg);
+            return None;
+        };
+        if entry.needs_utf8 && !self.utf8 {
+            self.reply(&Reply::err_with(
+                ResponseCode::Utf8,
+                format!("message {msg} has UTF-8 headers: send UTF8 first"),
+            ));
+            return None;
+        }
+        Some((entry.key, entry.octets))
+    }
+
+    fn request_body(&mut self, msg: MessageNumber, part: BodyPart) {
+        let Some((key, size)) = self.readable(msg) else {
             return;
         };
-        let key = entry.key;
         let (octets, top) = match part {
-            BodyPart::Full => (Some(entry.octets), None),
+            BodyPart::Full => (Some(size), None),
             BodyPart::Top { lines } => (None, Some(TopFilter::new(lines))),
         };
         let id = self.next_id();

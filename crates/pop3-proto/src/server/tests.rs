@@ -29,6 +29,7 @@ fn entry(key: u64, octets: u64, uid: &str) -> MaildropEntry {
         key,
         octets,
         uid: UniqueId::new(uid).expect("valid uid"),
+        needs_utf8: false,
     }
 }
 
@@ -668,34 +669,133 @@ fn relayed_sasl_mechanism_steps() {
     assert_eq!(h.server.state(), State::Transaction);
 }
 
+fn languages() -> Vec<LanguageListing> {
+    ["en-GB English", "de Deutsch", "de-CH Schweizerdeutsch"]
+        .iter()
+        .map(|l| {
+            let (tag, description) = l.split_once(' ').expect("tag and text");
+            LanguageListing {
+                tag: tag.into(),
+                description: description.into(),
+            }
+        })
+        .collect()
+}
+
 #[test]
-fn utf8_and_lang() {
-    let config = Config {
+fn utf8_capability_and_command() {
+    let mut h = Harness::new(Config {
         utf8: true,
-        languages: vec![
-            LanguageListing {
-                tag: "en".into(),
-                description: "English".into(),
-            },
-            LanguageListing {
-                tag: "de".into(),
-                description: "Deutsch".into(),
-            },
-        ],
         ..Config::default()
-    };
-    let mut h = Harness::new(config);
+    });
     let capa = h.send("CAPA\r\n");
-    assert!(capa.contains("\r\nUTF8 USER\r\n") && capa.contains("\r\nLANG\r\n"));
+    assert!(
+        capa.contains("\r\nUTF8\r\n"),
+        "no USER argument by default: {capa}"
+    );
+    assert!(!h.server.is_utf8());
     assert_eq!(h.send("UTF8\r\n"), "+OK UTF8 enabled\r\n");
     assert!(h.server.is_utf8());
+    let mut h = Harness::new(Config {
+        utf8: true,
+        utf8_user: true,
+        ..Config::default()
+    });
+    assert!(h.send("CAPA\r\n").contains("\r\nUTF8 USER\r\n"));
+    // Not offered: UTF8 is an unknown command.
+    let mut h = Harness::new(Config::default());
+    assert!(!h.send("CAPA\r\n").contains("UTF8"));
+    assert!(h.send("UTF8\r\n").starts_with("-ERR"));
+}
+
+/// A maildrop whose second message has UTF-8 header fields.
+fn utf8_maildrop() -> Vec<MaildropEntry> {
+    let mut entries = maildrop();
+    entries[1].needs_utf8 = true;
+    entries
+}
+
+fn login_with(h: &mut Harness, entries: Vec<MaildropEntry>) {
+    h.send("USER alice\r\nPASS secret\r\n");
+    let (id, _) = h.auth_id();
+    h.server.accept_auth(h.now, id, entries).expect("accept");
+    h.output();
+}
+
+#[test]
+fn messages_with_utf8_headers_answer_utf8_code_until_utf8_mode() {
+    let config = Config {
+        utf8: true,
+        ..Config::default()
+    };
+    let mut h = Harness::new(config.clone());
+    login_with(&mut h, utf8_maildrop());
+    // RFC 6856: the [UTF8] response code, for LIST, TOP and RETR.
+    for command in ["LIST 2", "RETR 2", "TOP 2 0"] {
+        let reply = h.send(&format!("{command}\r\n"));
+        assert!(reply.starts_with("-ERR [UTF8] "), "{command}: {reply}");
+    }
+    assert!(h.events().is_empty(), "no body is requested");
+    // The message still counts, so numbering does not depend on the mode.
+    assert_eq!(h.send("STAT\r\n"), "+OK 3 325\r\n");
+    assert!(h.send("LIST\r\n").contains("\r\n2 200\r\n"));
+    assert_eq!(h.send("LIST 1\r\n"), "+OK 1 120\r\n");
+    // UTF8 is an AUTHORIZATION command (RFC 6856 §2).
+    assert!(h.send("UTF8\r\n").starts_with("-ERR UTF8 not allowed"));
+    assert!(!h.server.is_utf8());
+
+    // Enabled before login, the same message is served.
+    let mut h = Harness::new(config);
+    assert_eq!(h.send("UTF8\r\n"), "+OK UTF8 enabled\r\n");
+    login_with(&mut h, utf8_maildrop());
+    assert_eq!(h.send("LIST 2\r\n"), "+OK 2 200\r\n");
+    h.send("RETR 2\r\n");
+    let (_, key, _) = h.body_request();
+    assert_eq!(key, 20);
+}
+
+#[test]
+fn utf8_after_login_only_with_the_interop_switch() {
+    let mut h = Harness::new(Config {
+        utf8: true,
+        utf8_in_transaction: true,
+        ..Config::default()
+    });
+    login_with(&mut h, utf8_maildrop());
+    assert!(h.send("RETR 2\r\n").starts_with("-ERR [UTF8]"));
+    assert_eq!(h.send("UTF8\r\n"), "+OK UTF8 enabled\r\n");
+    h.send("TOP 2 1\r\n");
+    assert_eq!(h.body_request().2, BodyPart::Top { lines: 1 });
+}
+
+#[test]
+fn lang_lists_and_selects_by_language_range() {
+    let mut h = Harness::new(Config {
+        languages: languages(),
+        ..Config::default()
+    });
+    assert!(h.send("CAPA\r\n").contains("\r\nLANG\r\n"));
     assert_eq!(
         h.send("LANG\r\n"),
-        "+OK Language listing follows\r\nen English\r\nde Deutsch\r\n.\r\n"
+        "+OK Language listing follows\r\nen-GB English\r\nde Deutsch\r\n\
+         de-CH Schweizerdeutsch\r\n.\r\n"
     );
-    assert_eq!(h.send("LANG DE\r\n"), "+OK de language selected\r\n");
-    assert_eq!(h.server.language(), Some("de"));
+    assert_eq!(h.server.language(), None);
+    // RFC 4647 basic filtering: a range matches the tags it is a prefix of, up to a hyphen.
+    assert_eq!(h.send("LANG EN\r\n"), "+OK en-GB language selected\r\n");
+    assert_eq!(h.send("LANG de-ch\r\n"), "+OK de-CH language selected\r\n");
+    assert_eq!(h.server.language(), Some("de-CH"));
+    assert_eq!(h.send("LANG d\r\n"), "-ERR language not supported\r\n");
     assert_eq!(h.send("LANG fr\r\n"), "-ERR language not supported\r\n");
+    assert_eq!(
+        h.server.language(),
+        Some("de-CH"),
+        "a failed LANG changes nothing"
+    );
+    // `*`: the server's default, the first of the list; LANG works after login too.
+    login_with(&mut h, maildrop());
+    assert_eq!(h.send("LANG *\r\n"), "+OK en-GB language selected\r\n");
+    assert_eq!(h.server.language(), Some("en-GB"));
 }
 
 #[test]

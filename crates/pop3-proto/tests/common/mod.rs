@@ -22,6 +22,8 @@ pub struct Mailbox {
     /// Deletes committed at QUIT, once.
     pub committed: Option<Vec<u64>>,
     pub commits: usize,
+    /// Indices of the messages with UTF-8 header fields (served only in UTF-8 mode).
+    pub utf8_headers: Vec<usize>,
 }
 
 impl Mailbox {
@@ -33,6 +35,7 @@ impl Mailbox {
             chunk: 4096,
             committed: None,
             commits: 0,
+            utf8_headers: Vec::new(),
         }
     }
 
@@ -44,6 +47,7 @@ impl Mailbox {
                 key: (i as u64 + 1) * 10,
                 octets: m.len() as u64,
                 uid: UniqueId::new(format!("uid-{}", i + 1)).expect("valid"),
+                needs_utf8: self.utf8_headers.contains(&i),
             })
             .collect()
     }
