@@ -373,6 +373,26 @@ impl ResponseCode {
         })
     }
 
+    /// What a `-ERR` with this code asks of the client. A code with levels this crate does not
+    /// know is read as its nearest known ancestor (`SYS/TEMP/DISK` as `SYS/TEMP`), as the
+    /// hierarchy of RFC 2449 §8 intends.
+    #[must_use]
+    pub fn recovery(&self) -> Recovery {
+        let mut code = self.as_str();
+        loop {
+            match Self::new(code) {
+                Ok(Self::InUse | Self::LoginDelay | Self::SysTemp) => return Recovery::Later,
+                Ok(Self::SysPerm) => return Recovery::Never,
+                Ok(Self::Auth) => return Recovery::Credentials,
+                Ok(Self::Utf8) => return Recovery::Utf8Mode,
+                _ => match code.rsplit_once('/') {
+                    Some((parent, _)) => code = parent,
+                    None => return Recovery::Unknown,
+                },
+            }
+        }
+    }
+
     /// RFC 2449 `rchar` (0x21-0x2E, 0x30-0x5C, 0x5E-0x7F) levels separated by single `/`.
     pub(crate) fn is_valid(code: &[u8]) -> bool {
         !code.is_empty()
@@ -383,6 +403,23 @@ impl ResponseCode {
                         .all(|&b| matches!(b, 0x21..=0x2e | 0x30..=0x5c | 0x5e..=0x7e))
             })
     }
+}
+
+/// What a failure asks of the client, by its response code ([`ResponseCode::recovery`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Recovery {
+    /// Try again later, unchanged: the maildrop is locked (`[IN-USE]`), the login came too soon
+    /// (`[LOGIN-DELAY]`), or the server has a passing problem (`[SYS/TEMP]`).
+    Later,
+    /// Do not try again without a change on the server's side (`[SYS/PERM]`).
+    Never,
+    /// The credentials are wrong: ask the user, do not retry as they are (`[AUTH]`, RFC 3206).
+    Credentials,
+    /// Enable UTF-8 mode first (`[UTF8]`, RFC 6856).
+    Utf8Mode,
+    /// The code says nothing this crate knows.
+    Unknown,
 }
 
 impl fmt::Display for ResponseCode {

@@ -45,6 +45,11 @@ pub struct Config {
     pub tls_active: bool,
     /// Pipeline even before CAPA listed `PIPELINING` (only for servers known to support it).
     pub assume_pipelining: bool,
+    /// Commands sent and not yet answered at most while pipelining (RFC 2449 §6.6). A bounded
+    /// window keeps the client from writing without end to a server that stops reading while
+    /// its own answers go unread (both TCP windows full: a deadlock); further commands wait in
+    /// the queue. Default 64.
+    pub pipeline_window: usize,
 }
 
 impl Default for Config {
@@ -56,6 +61,7 @@ impl Default for Config {
             max_queued_requests: 1024,
             tls_active: false,
             assume_pipelining: false,
+            pipeline_window: 64,
         }
     }
 }
@@ -881,7 +887,12 @@ impl Client {
         while let Some(next) = self.waiting.front() {
             let may_send = match self.in_flight.back() {
                 None => true,
-                Some(last) => self.pipelining() && !last.is_barrier() && !next.is_barrier(),
+                Some(last) => {
+                    self.pipelining()
+                        && !last.is_barrier()
+                        && !next.is_barrier()
+                        && self.in_flight.len() < self.config.pipeline_window
+                }
             };
             if !may_send {
                 break;

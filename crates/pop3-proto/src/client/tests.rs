@@ -135,6 +135,32 @@ fn capa_enables_pipelining() {
 }
 
 #[test]
+fn pipelining_keeps_to_the_window() {
+    let mut h = Harness::new(Config {
+        assume_pipelining: true,
+        pipeline_window: 3,
+        ..Config::default()
+    });
+    h.server("+OK\r\n");
+    h.events();
+    for i in 1..=5 {
+        h.client.dele(h.now, msg(i)).expect("dele");
+    }
+    assert_eq!(h.sent(), "DELE 1\r\nDELE 2\r\nDELE 3\r\n");
+    assert_eq!(
+        h.client.pending_requests(),
+        5,
+        "the rest waits in the queue"
+    );
+    h.server("+OK message 1 deleted\r\n");
+    assert_eq!(h.sent(), "DELE 4\r\n");
+    h.server("+OK message 2 deleted\r\n+OK message 3 deleted\r\n");
+    assert_eq!(h.sent(), "DELE 5\r\n");
+    h.server("+OK message 4 deleted\r\n+OK message 5 deleted\r\n");
+    assert_eq!(h.client.pending_requests(), 0);
+}
+
+#[test]
 fn listings_are_typed_and_unstuffed() {
     let mut h = Harness::greeted("+OK\r\n");
     let list = h.client.list(h.now, None).expect("list");

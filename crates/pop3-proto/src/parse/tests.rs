@@ -383,3 +383,29 @@ fn capabilities_known_answers() {
     }
     assert!(capability(b"").is_err());
 }
+
+#[test]
+fn response_codes_tell_the_client_what_to_do() {
+    use crate::types::Recovery;
+    let recovery = |line: &[u8]| match response_line(line) {
+        Ok(Response::Status(reply)) => reply.code.map(|c| c.recovery()),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(recovery(b"-ERR [IN-USE] locked"), Some(Recovery::Later));
+    assert_eq!(recovery(b"-ERR [LOGIN-DELAY] wait"), Some(Recovery::Later));
+    assert_eq!(recovery(b"-ERR [SYS/TEMP] disk"), Some(Recovery::Later));
+    assert_eq!(recovery(b"-ERR [sys/perm] gone"), Some(Recovery::Never));
+    assert_eq!(recovery(b"-ERR [AUTH] wrong"), Some(Recovery::Credentials));
+    assert_eq!(recovery(b"-ERR [UTF8] enable it"), Some(Recovery::Utf8Mode));
+    // Unknown sub-levels read as their nearest known ancestor (RFC 2449 §8).
+    assert_eq!(
+        recovery(b"-ERR [SYS/TEMP/QUOTA] later"),
+        Some(Recovery::Later)
+    );
+    assert_eq!(
+        recovery(b"-ERR [AUTH/EXPIRED] renew"),
+        Some(Recovery::Credentials)
+    );
+    assert_eq!(recovery(b"-ERR [X-VENDOR/A] ?"), Some(Recovery::Unknown));
+    assert_eq!(recovery(b"-ERR no code"), None);
+}

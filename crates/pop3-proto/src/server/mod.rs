@@ -72,10 +72,16 @@ pub struct Config {
     /// Languages for `LANG` (RFC 6856 §3), the default first; empty: LANG not offered. The
     /// application provides the translations: [`Server::language`] says which one is in use.
     pub languages: Vec<LanguageListing>,
-    /// `LOGIN-DELAY` seconds to advertise (RFC 2449 §6.5).
+    /// `LOGIN-DELAY` seconds to advertise (RFC 2449 §6.5); with [`Config::per_user_policy`],
+    /// the smallest delay of any user.
     pub login_delay: Option<u32>,
-    /// `EXPIRE` policy to advertise (RFC 2449 §6.7).
+    /// `EXPIRE` policy to advertise (RFC 2449 §6.7); with [`Config::per_user_policy`], the
+    /// shortest of any user.
     pub expire: Option<ExpirePolicy>,
+    /// LOGIN-DELAY and EXPIRE differ between users (RFC 2449 §§6.5, 6.7): before login they are
+    /// advertised with the `USER` argument, after login with the user's own values as set with
+    /// [`Server::set_user_policy`]. Default `false`.
+    pub per_user_policy: bool,
     /// Longest command line, CRLF included. RFC 2449 §4: 255 octets.
     pub max_command_line: usize,
     /// Longest SASL continuation line (RFC 5034 sets no limit; OAuth tokens run to several KiB).
@@ -116,6 +122,7 @@ impl Default for Config {
             languages: Vec::new(),
             login_delay: None,
             expire: None,
+            per_user_policy: false,
             max_command_line: 255,
             max_sasl_line: 64 * 1024,
             max_bad_commands: 10,
@@ -125,6 +132,15 @@ impl Default for Config {
             crlf_bodies: false,
         }
     }
+}
+
+/// One user's LOGIN-DELAY and EXPIRE values ([`Server::set_user_policy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UserPolicy {
+    /// Seconds this user must wait between logins.
+    pub login_delay: Option<u32>,
+    /// How long this user's retrieved messages stay on the server.
+    pub expire: Option<ExpirePolicy>,
 }
 
 /// The POP3 state (RFC 1939 §3).
@@ -338,6 +354,7 @@ pub struct Server {
     tls_active: bool,
     utf8: bool,
     language: Option<String>,
+    user_policy: Option<UserPolicy>,
     bad_commands: u32,
     last_activity: Instant,
     now: Instant,
@@ -362,6 +379,7 @@ impl Server {
             maildrop: Maildrop::default(),
             utf8: false,
             language: None,
+            user_policy: None,
             bad_commands: 0,
             last_activity: now,
             now,
@@ -468,17 +486,17 @@ impl Server {
         if !c.languages.is_empty() {
             caps.push(Capability::Lang);
         }
-        if let Some(seconds) = c.login_delay {
-            caps.push(Capability::LoginDelay {
-                seconds,
-                per_user: false,
-            });
+        // Before login a per-user policy is announced as such; after it, the user's own.
+        let per_user = c.per_user_policy && self.state == State::Authorization;
+        let (login_delay, expire) = match self.user_policy {
+            Some(policy) if !per_user => (policy.login_delay, policy.expire),
+            _ => (c.login_delay, c.expire),
+        };
+        if let Some(seconds) = login_delay {
+            caps.push(Capability::LoginDelay { seconds, per_user });
         }
-        if let Some(policy) = c.expire {
-            caps.push(Capability::Expire {
-                policy,
-                per_user: false,
-            });
+        if let Some(policy) = expire {
+            caps.push(Capability::Expire { policy, per_user });
         }
         if let Some(text) = &c.implementation {
             caps.push(Capability::Implementation(text.clone()));
@@ -596,6 +614,12 @@ impl Server {
         )));
         self.resume();
         Ok(())
+    }
+
+    /// The logged-in user's own LOGIN-DELAY and EXPIRE (RFC 2449 §§6.5, 6.7), shown by CAPA
+    /// after login in place of the [`Config`] values.
+    pub fn set_user_policy(&mut self, policy: UserPolicy) {
+        self.user_policy = Some(policy);
     }
 
     /// Rejects a login with `-ERR [code] text`: `[AUTH]` for wrong credentials, `[IN-USE]` when

@@ -799,6 +799,33 @@ fn lang_lists_and_selects_by_language_range() {
 }
 
 #[test]
+fn per_user_login_delay_and_expire() {
+    let mut h = Harness::new(Config {
+        login_delay: Some(60),
+        expire: Some(ExpirePolicy::Days(30)),
+        per_user_policy: true,
+        ..Config::default()
+    });
+    let capa = h.send("CAPA\r\n");
+    assert!(capa.contains("\r\nLOGIN-DELAY 60 USER\r\n"), "{capa}");
+    assert!(capa.contains("\r\nEXPIRE 30 USER\r\n"), "{capa}");
+    login_with(&mut h, maildrop());
+    h.server.set_user_policy(UserPolicy {
+        login_delay: Some(900),
+        expire: Some(ExpirePolicy::Never),
+    });
+    let capa = h.send("CAPA\r\n");
+    assert!(capa.contains("\r\nLOGIN-DELAY 900\r\n"), "{capa}");
+    assert!(capa.contains("\r\nEXPIRE NEVER\r\n"), "{capa}");
+    // One policy for everyone: the same values in both states, without USER.
+    let mut h = Harness::new(Config {
+        login_delay: Some(60),
+        ..Config::default()
+    });
+    assert!(h.send("CAPA\r\n").contains("\r\nLOGIN-DELAY 60\r\n"));
+}
+
+#[test]
 fn receive_buffer_is_bounded_while_waiting() {
     let mut h = Harness::new(Config {
         max_receive_buffer: 64,
