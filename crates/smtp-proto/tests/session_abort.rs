@@ -415,3 +415,153 @@ fn reply_421_after_the_content_is_the_message_reply() {
     assert!(o.recipients[1].data.is_none());
     assert!(matches!(c.poll_event(), Some(CEvent::Closed { .. })));
 }
+
+/// A client in a transaction fed replies drawn from a set that includes refusals, `421` and
+/// out-of-place codes, with the application proceeding or aborting at random.
+fn scripted_run(
+    policy: RecipientPolicy,
+    pipelining: bool,
+    chunking: bool,
+    recipients: usize,
+    codes: &[u16],
+    decisions: &[bool],
+) -> (String, String, Vec<CEvent>, bool) {
+    let now = t0();
+    let mut config = client::Config::default();
+    config.chunking = true;
+    let mut c = Client::new(config, now);
+    let caps = match (pipelining, chunking) {
+        (true, true) => "250-mx\r\n250-CHUNKING\r\n250 PIPELINING\r\n",
+        (true, false) => "250-mx\r\n250 PIPELINING\r\n",
+        (false, _) => "250 mx\r\n",
+    };
+    c.handle_input(now, format!("220 mx\r\n{caps}").as_bytes());
+    while c.poll_event().is_some() {}
+    let _ = c.poll_transmit();
+    let rcpts: Vec<String> = (0..recipients).map(|i| format!("r{i}@e.f")).collect();
+    let rcpts: Vec<&str> = rcpts.iter().map(String::as_str).collect();
+    let env = envelope(&rcpts).with_recipient_policy(policy);
+    c.send_mail(now, env).unwrap();
+    let first = String::from_utf8(c.poll_transmit().unwrap().to_vec()).unwrap();
+    let mut sent = first.clone();
+    let mut events = Vec::new();
+    let mut decisions = decisions.iter().cycle();
+    for code in codes {
+        c.handle_input(now, format!("{code} x\r\n").as_bytes());
+        while let Some(ev) = c.poll_event() {
+            match &ev {
+                CEvent::RecipientsAnswered { id, .. } => {
+                    if *decisions.next().unwrap() {
+                        c.proceed(now, *id).unwrap();
+                    } else {
+                        c.abort(now, *id).unwrap();
+                    }
+                }
+                CEvent::DataRequested { id } => {
+                    c.send_data(now, *id, b"x\r\n").unwrap();
+                    c.finish_data(now, *id).unwrap();
+                }
+                _ => {}
+            }
+            events.push(ev);
+        }
+        while let Some(b) = c.poll_transmit() {
+            sent.push_str(&String::from_utf8_lossy(&b));
+        }
+    }
+    (first, sent, events, c.is_closed())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn every_transaction_completes_once_and_an_abort_never_sends_content(
+        policy in proptest::sample::select(vec![
+            RecipientPolicy::Accepted,
+            RecipientPolicy::RequireAll,
+            RecipientPolicy::Confirm,
+        ]),
+        pipelining in proptest::bool::ANY,
+        chunking in proptest::bool::ANY,
+        recipients in 1usize..4,
+        codes in proptest::collection::vec(
+            proptest::sample::select(vec![250u16, 250, 250, 354, 421, 452, 503, 550, 554]),
+            0..12,
+        ),
+        decisions in proptest::collection::vec(proptest::bool::ANY, 1..3),
+    ) {
+        let (first, sent, events, closed) =
+            scripted_run(policy, pipelining, chunking, recipients, &codes, &decisions);
+        let completed: Vec<&TransactionOutcome> = events
+            .iter()
+            .filter_map(|e| match e {
+                CEvent::TransactionCompleted { outcome, .. } => Some(outcome),
+                _ => None,
+            })
+            .collect();
+        proptest::prop_assert!(completed.len() <= 1, "{events:?}");
+        if closed {
+            // The outcome comes, and comes before the end.
+            proptest::prop_assert_eq!(completed.len(), 1, "{:?}", events);
+            let at = events
+                .iter()
+                .position(|e| matches!(e, CEvent::TransactionCompleted { .. }));
+            let end = events.iter().position(|e| matches!(e, CEvent::Closed { .. }));
+            proptest::prop_assert!(at < end, "{:?}", events);
+        }
+        if let Some(o) = completed.first() {
+            proptest::prop_assert_eq!(o.recipients.len(), recipients);
+            for r in &o.recipients {
+                proptest::prop_assert!(
+                    !r.is_delivered() || r.rcpt.as_ref().is_some_and(|x| x.is_positive())
+                );
+            }
+            if o.end == TransactionEnd::Aborted {
+                proptest::prop_assert!(
+                    !sent.contains("DATA\r\n") && !sent.contains("BDAT "),
+                    "{}",
+                    sent
+                );
+                proptest::prop_assert!(sent.ends_with("RSET\r\n"), "{}", sent);
+            }
+            if o.end == TransactionEnd::Sent {
+                let accepted = o
+                    .recipients
+                    .iter()
+                    .any(|r| r.rcpt.as_ref().is_some_and(|x| x.is_positive()));
+                proptest::prop_assert!(accepted);
+            }
+        }
+        // DATA goes with the envelope's group only when the accepted recipients get the
+        // content whatever the others' replies.
+        let grouped = first.contains("DATA\r\n");
+        let bdat = pipelining && chunking;
+        proptest::prop_assert_eq!(
+            grouped,
+            pipelining && !bdat && policy == RecipientPolicy::Accepted
+        );
+    }
+}
+
+/// Caught by the property above: a server that refuses MAIL but accepts the pipelined RCPT
+/// must not make the client ask the application (or send RSET for a transaction the server
+/// never opened).
+#[test]
+fn rcpt_accepted_after_a_refused_mail_is_a_refused_transaction() {
+    let (first, sent, events, _) = scripted_run(
+        RecipientPolicy::Confirm,
+        true,
+        false,
+        1,
+        &[452, 250],
+        &[true],
+    );
+    assert_eq!(first, "MAIL FROM:<a@b.c>\r\nRCPT TO:<r0@e.f>\r\n");
+    assert_eq!(sent, first, "neither DATA nor RSET");
+    let [CEvent::TransactionCompleted { outcome, .. }] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(outcome.end, TransactionEnd::Refused);
+    assert!(outcome.rset.is_none());
+}

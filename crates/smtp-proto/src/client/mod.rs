@@ -1084,8 +1084,9 @@ impl Client {
     fn recipients_answered(&mut self) {
         let Some(t) = &mut self.txn else { return };
         let accepted = t.accepted();
-        if accepted == 0 {
-            // RFC 5321 §3.3: no valid recipient, nothing to send the content to.
+        if accepted == 0 || !t.mail_accepted() {
+            // RFC 5321 §3.3: no valid recipient (or no sender: a pipelined RCPT accepted
+            // after a refused MAIL means nothing), nothing to send the content to.
             return self.finish_failed();
         }
         match t.policy {
