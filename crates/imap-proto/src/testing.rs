@@ -533,7 +533,15 @@ fn search_return() -> impl Strategy<Value = SearchReturn> {
         Just(SearchReturn::All),
         Just(SearchReturn::Count),
         Just(SearchReturn::Save),
+        partial_range().prop_map(SearchReturn::Partial),
         prefixed_atom("X").prop_map(SearchReturn::Other),
+    ]
+}
+
+fn partial_range() -> impl Strategy<Value = PartialRange> {
+    prop_oneof![
+        (nz(), nz()).prop_map(|(start, end)| PartialRange::First(start, end)),
+        (nz(), nz()).prop_map(|(start, end)| PartialRange::Last(start, end)),
     ]
 }
 
@@ -947,6 +955,8 @@ pub fn data() -> impl Strategy<Value = Data> {
                     any::<u32>().prop_map(ESearchItem::Count),
                     sequence_set().prop_map(ESearchItem::All),
                     any::<u64>().prop_map(ESearchItem::ModSeq),
+                    (partial_range(), option::of(sequence_set()))
+                        .prop_map(|(range, results)| ESearchItem::Partial { range, results }),
                     prefixed_atom("X-").prop_map(|name| ESearchItem::Other {
                         name,
                         value: Bytes::from_static(b"(1 2)")

@@ -1,7 +1,8 @@
 //! Commands, SEARCH keys and SORT criteria.
 
 use super::common::{
-    date, date_time, flag, flag_list, mailbox_attribute, sequence_set, status_attribute,
+    date, date_time, flag, flag_list, mailbox_attribute, partial_range, sequence_set,
+    status_attribute,
 };
 use super::fetch::fetch_attributes;
 use super::writer::Writer;
@@ -187,15 +188,17 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
         } => {
             if let Some(returns) = returns {
                 w.raw(b" RETURN ");
-                w.list(returns, |w, r| {
-                    w.raw(match r {
-                        SearchReturn::Min => b"MIN",
-                        SearchReturn::Max => b"MAX",
-                        SearchReturn::All => b"ALL",
-                        SearchReturn::Count => b"COUNT",
-                        SearchReturn::Save => b"SAVE",
-                        SearchReturn::Other(atom) => atom.as_bytes(),
-                    })
+                w.list(returns, |w, r| match r {
+                    SearchReturn::Min => w.raw(b"MIN"),
+                    SearchReturn::Max => w.raw(b"MAX"),
+                    SearchReturn::All => w.raw(b"ALL"),
+                    SearchReturn::Count => w.raw(b"COUNT"),
+                    SearchReturn::Save => w.raw(b"SAVE"),
+                    SearchReturn::Partial(range) => {
+                        w.raw(b"PARTIAL ");
+                        partial_range(w, range);
+                    }
+                    SearchReturn::Other(atom) => w.raw(atom.as_bytes()),
                 });
             }
             if let Some(charset) = charset {

@@ -1,10 +1,24 @@
-//! Shared pieces: sequence sets, flags, dates, status attributes, capabilities.
+//! Shared pieces: sequence sets, partial ranges, flags, dates, status attributes,
+//! capabilities.
 
 use super::writer::Writer;
 use crate::types::{
-    Capability, Date, DateTime, Flag, MONTHS, MailboxAttribute, STATUS_NAMES, SeqItem, SeqNumber,
-    SequenceSet, StatusAttribute,
+    Capability, Date, DateTime, Flag, MONTHS, MailboxAttribute, PartialRange, STATUS_NAMES,
+    SeqItem, SeqNumber, SequenceSet, StatusAttribute,
 };
+
+/// `partial-range` (RFC 9394): `n:m` or `-n:-m`.
+pub(crate) fn partial_range(w: &mut Writer<'_>, range: &PartialRange) {
+    let (minus, start, end): (&[u8], _, _) = match range {
+        PartialRange::First(start, end) => (b"", start, end),
+        PartialRange::Last(start, end) => (b"-", start, end),
+    };
+    w.raw(minus);
+    w.number(u64::from(start.get()));
+    w.byte(b':');
+    w.raw(minus);
+    w.number(u64::from(end.get()));
+}
 
 fn seq_number(w: &mut Writer<'_>, number: &SeqNumber) {
     match number {

@@ -2,7 +2,7 @@
 
 use super::command::id_params;
 use super::common::{
-    capability, flag, flag_list, mailbox_attribute, sequence_set, status_attribute,
+    capability, flag, flag_list, mailbox_attribute, partial_range, sequence_set, status_attribute,
 };
 use super::fetch::fetch_item;
 use super::writer::Writer;
@@ -296,6 +296,16 @@ fn data(w: &mut Writer<'_>, data: &Data) {
                     ESearchItem::All(set) => {
                         w.raw(b"ALL ");
                         sequence_set(w, set);
+                    }
+                    ESearchItem::Partial { range, results } => {
+                        w.raw(b"PARTIAL (");
+                        partial_range(w, range);
+                        w.sp();
+                        match results {
+                            Some(set) => sequence_set(w, set),
+                            None => w.raw(b"NIL"),
+                        }
+                        w.byte(b')');
                     }
                     ESearchItem::Other { name, value } => {
                         w.raw(name.as_bytes());

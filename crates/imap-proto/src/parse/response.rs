@@ -7,6 +7,7 @@ use super::common::{
 };
 use super::fetch::fetch_item;
 use super::reader::{PResult, Reader};
+use super::search::partial_range;
 use crate::error::{ParseError, ParseErrorKind};
 use crate::types::{
     Continuation, Data, ESearchItem, ListExtendedItem, ListItem, MetadataEntry,
@@ -530,6 +531,17 @@ fn esearch(r: &mut Reader<'_>) -> PResult<Data> {
             ESearchItem::All(sequence_set(r)?)
         } else if is("MODSEQ") {
             ESearchItem::ModSeq(r.number64()?)
+        } else if is("PARTIAL") {
+            r.byte(b'(', "(")?;
+            let range = partial_range(r)?;
+            r.sp()?;
+            let results = if r.nil() {
+                None
+            } else {
+                Some(sequence_set(r)?)
+            };
+            r.byte(b')', ")")?;
+            ESearchItem::Partial { range, results }
         } else {
             ESearchItem::Other {
                 name,

@@ -4,7 +4,7 @@ use super::common::{date, sequence_set};
 use super::fetch::bare_objectid;
 use super::reader::{PResult, Reader};
 use crate::error::{ParseError, ParseErrorKind};
-use crate::types::{SearchKey, SearchReturn, SortCriterion, SortKey};
+use crate::types::{PartialRange, SearchKey, SearchReturn, SortCriterion, SortKey};
 
 /// `search-key *(SP search-key)` until CRLF or `)`.
 pub(crate) fn search_keys(r: &mut Reader<'_>) -> PResult<Vec<SearchKey>> {
@@ -132,8 +132,28 @@ pub(crate) fn search_return(r: &mut Reader<'_>) -> PResult<SearchReturn> {
         SearchReturn::Count
     } else if is("SAVE") {
         SearchReturn::Save
+    } else if is("PARTIAL") {
+        r.sp()?;
+        SearchReturn::Partial(partial_range(r)?)
     } else {
         SearchReturn::Other(atom)
+    })
+}
+
+/// `partial-range` (RFC 9394 section 4): `nz-number ":" nz-number` or
+/// `"-" nz-number ":" "-" nz-number`; mixed signs and `*` are not ranges.
+pub(crate) fn partial_range(r: &mut Reader<'_>) -> PResult<PartialRange> {
+    let last = r.eat(b'-');
+    let start = r.nz_number()?;
+    r.byte(b':', ":")?;
+    if last {
+        r.byte(b'-', "-")?;
+    }
+    let end = r.nz_number()?;
+    Ok(if last {
+        PartialRange::Last(start, end)
+    } else {
+        PartialRange::First(start, end)
     })
 }
 

@@ -43,7 +43,9 @@ pub use mailbox_data::{
     QuotaResource, StatusAttribute, StatusItem,
 };
 pub use response::{Continuation, Data, Response, StatusKind, StatusResponse};
-pub use search::{ESearchItem, SearchKey, SearchReturn, SortCriterion, SortKey, Thread};
+pub use search::{
+    ESearchItem, PartialRange, SearchKey, SearchReturn, SortCriterion, SortKey, Thread,
+};
 pub use sequence::{SeqItem, SeqNumber, SequenceSet, Uid};
 
 #[cfg(feature = "testing")]

@@ -1,5 +1,8 @@
 //! SEARCH keys (RFC 9051 section 6.4.4 plus CONDSTORE, WITHIN, OBJECTID, SAVEDATE),
-//! ESEARCH return options (RFC 4731), SORT criteria and THREAD results (RFC 5256).
+//! ESEARCH return options (RFC 4731, PARTIAL from RFC 9394), SORT criteria and THREAD
+//! results (RFC 5256).
+
+use std::num::NonZeroU32;
 
 use bytes::Bytes;
 
@@ -125,8 +128,23 @@ pub enum SearchReturn {
     Count,
     /// `SAVE` (SEARCHRES)
     Save,
+    /// `PARTIAL range` (RFC 9394): one page of the result.
+    Partial(PartialRange),
     /// Any other option name.
     Other(Atom),
+}
+
+/// A page of a search result (RFC 9394 `partial-range`). Positions count from 1 and
+/// never include `*`; `500:400` means the same as `400:500`, and is kept as written
+/// so that a value re-encodes to the bytes it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PartialRange {
+    /// `partial-range-first`, `n:m`: counted from the oldest (lowest) match.
+    First(NonZeroU32, NonZeroU32),
+    /// `partial-range-last`, `-n:-m`: counted from the newest (highest) match; the
+    /// numbers are stored without the minus sign.
+    Last(NonZeroU32, NonZeroU32),
 }
 
 /// A SORT criterion (RFC 5256, RFC 5957).
@@ -185,6 +203,14 @@ pub enum ESearchItem {
     Count(u32),
     /// `MODSEQ n` (CONDSTORE)
     ModSeq(u64),
+    /// `PARTIAL (range results)` (RFC 9394): the page that was asked for and the
+    /// matches in it; `None` (NIL) when no match falls into the range.
+    Partial {
+        /// The range from the command.
+        range: PartialRange,
+        /// The matching message numbers or UIDs.
+        results: Option<SequenceSet>,
+    },
     /// Any other item: its name and raw value.
     Other {
         /// Item name.
