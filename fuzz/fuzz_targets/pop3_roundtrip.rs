@@ -27,6 +27,18 @@ fn normalised(body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// `body` through `stuffer` in pieces of `split` octets, terminator included.
+fn stuff(mut stuffer: DotStuffer, body: &[u8], split: usize) -> Vec<u8> {
+    let mut stuffed = Vec::new();
+    for piece in body.chunks(split) {
+        stuffer.stuff(Bytes::copy_from_slice(piece), |b| {
+            stuffed.extend_from_slice(&b)
+        });
+    }
+    stuffer.finish(|b| stuffed.extend_from_slice(&b));
+    stuffed
+}
+
 /// Octets [`normalised`] adds at the end of `body` (the line ending the terminator needs).
 fn crlf_tail(body: &[u8]) -> usize {
     match body.last() {
@@ -61,25 +73,13 @@ fuzz_target!(|data: &[u8]| {
 
     let (split_in, split_out) = (usize::from(rest[0]) + 1, usize::from(rest[1]) + 1);
     let body = &rest[2..];
-    let mut stuffer = DotStuffer::new();
-    let mut stuffed = Vec::new();
-    for piece in body.chunks(split_in) {
-        stuffer.stuff(Bytes::copy_from_slice(piece), |b| {
-            stuffed.extend_from_slice(&b)
-        });
-    }
-    stuffer.finish(|b| stuffed.extend_from_slice(&b));
+    let stuffed = stuff(DotStuffer::new(), body, split_in);
     // Content without bare LF stuffs the same when the caller vouches for its CRLF.
     if normalised(body).len() == body.len() + crlf_tail(body) {
-        let mut crlf = DotStuffer::for_crlf_content();
-        let mut same = Vec::new();
-        for piece in body.chunks(split_in) {
-            crlf.stuff(Bytes::copy_from_slice(piece), |b| {
-                same.extend_from_slice(&b)
-            });
-        }
-        crlf.finish(|b| same.extend_from_slice(&b));
-        assert_eq!(same, stuffed);
+        assert_eq!(
+            stuff(DotStuffer::for_crlf_content(), body, split_in),
+            stuffed
+        );
     }
     let mut unstuffer = DotUnstuffer::new(usize::MAX);
     let mut buf = BytesMut::new();
