@@ -21,6 +21,9 @@
 
 use memchr::memchr;
 
+mod first_line;
+use first_line::FirstLine;
+
 use crate::error::FramingError;
 
 /// Which way the framed bytes travel. Only a client sends synchronising literals
@@ -206,6 +209,9 @@ pub struct Framer {
     pending_error: Option<FramingError>,
     /// The first line's start has been inspected (`append`, `text_line`).
     inspected: bool,
+    /// The first line read so far, and up to where in the buffer it has been fed.
+    first_line: FirstLine,
+    first_fed: usize,
     /// Bytes of the current message already handed out (streamed head and data).
     consumed: u64,
 }
@@ -226,6 +232,8 @@ impl Framer {
             discarding: false,
             pending_error: None,
             inspected: false,
+            first_line: FirstLine::default(),
+            first_fed: 0,
             consumed: 0,
         }
     }
@@ -339,13 +347,16 @@ impl Framer {
             }
             if self.discarding && self.pos - self.line_start > KEEP_TAIL {
                 if self.line_index == 0 && !self.inspected {
-                    // Look at the line's start before it is dropped.
-                    self.inspect_first_line(&buf[self.line_start..self.pos]);
+                    // Read the line's start before it is dropped.
+                    self.feed_first_line(buf, self.pos);
                 }
                 let len = self.pos - KEEP_TAIL;
                 return Some(self.discard_prefix(len));
             }
             if self.discarding && self.pending_error.is_some() && self.pos > 0 {
+                if self.line_index == 0 && !self.inspected {
+                    self.feed_first_line(buf, self.pos);
+                }
                 // Report the failure as soon as it is known.
                 return Some(self.discard_prefix(self.pos.saturating_sub(KEEP_TAIL)));
             }
@@ -360,7 +371,8 @@ impl Framer {
         }
         let line = &buf[self.line_start..lf];
         if self.line_index == 0 && !self.inspected {
-            self.inspect_first_line(line);
+            self.feed_first_line(buf, lf);
+            self.inspect_first_line();
         }
         self.pos = line_end;
         if line_end as u64 + self.consumed > self.limits.max_message {
@@ -447,11 +459,20 @@ impl Framer {
         None
     }
 
-    fn inspect_first_line(&mut self, line: &[u8]) {
+    /// Feeds the first line's bytes up to `end` that were not fed yet.
+    fn feed_first_line(&mut self, buf: &[u8], end: usize) {
+        let start = self.first_fed.max(self.line_start);
+        if start < end {
+            self.first_line.feed(&buf[start..end]);
+        }
+        self.first_fed = end;
+    }
+
+    fn inspect_first_line(&mut self) {
         self.inspected = true;
         match self.direction {
-            Direction::ClientToServer => self.append = is_append_line(line),
-            Direction::ServerToClient => self.text_line = is_text_line(line),
+            Direction::ClientToServer => self.append = self.first_line.is_append(),
+            Direction::ServerToClient => self.text_line = self.first_line.is_text(),
         }
     }
 
@@ -477,6 +498,7 @@ impl Framer {
     fn discard_prefix(&mut self, len: usize) -> Progress {
         self.pos -= len;
         self.line_start = self.line_start.saturating_sub(len);
+        self.first_fed = self.first_fed.saturating_sub(len);
         Progress::Discard {
             len,
             error: self.pending_error.take(),
@@ -494,6 +516,8 @@ impl Framer {
         self.discarding = false;
         self.pending_error = None;
         self.inspected = false;
+        self.first_line = FirstLine::default();
+        self.first_fed = 0;
         self.consumed = 0;
     }
 }
@@ -526,32 +550,6 @@ fn literal_at_end(line: &[u8]) -> Option<(u64, LiteralMode, bool)> {
             .saturating_add(u64::from(digit - b'0'));
     }
     Some((length, mode, head.ends_with(b"~")))
-}
-
-/// `tag SP APPEND ...` (case-insensitive).
-fn is_append_line(line: &[u8]) -> bool {
-    let mut words = line.splitn(3, |&b| b == b' ');
-    words.next();
-    words
-        .next()
-        .is_some_and(|word| word.eq_ignore_ascii_case(b"APPEND"))
-}
-
-/// A continuation request or a status response, whose free text may end in `{n}`
-/// without that being a literal.
-fn is_text_line(line: &[u8]) -> bool {
-    if line.first() == Some(&b'+') {
-        return true;
-    }
-    let mut words = line.splitn(3, |&b| b == b' ');
-    words.next();
-    let Some(word) = words.next() else {
-        return false;
-    };
-    let word = word.strip_suffix(b"\r").unwrap_or(word);
-    [&b"OK"[..], b"NO", b"BAD", b"BYE", b"PREAUTH"]
-        .iter()
-        .any(|status| word.eq_ignore_ascii_case(status))
 }
 
 /// One item found by [`split_stream`].
@@ -978,10 +976,12 @@ mod tests {
 
     /// Regressions found by the imap_framing fuzz target: a long first line discarded in
     /// pieces must still be inspected from its real start (a `+` inside it made it look
-    /// like a continuation), and a literal announcement must stay inside the kept tail.
+    /// like a continuation), a literal announcement must stay inside the kept tail, and
+    /// a status line whose long tag was dropped before its ` OK` arrived is still a
+    /// status line (its trailing `{20}` is text, not a literal).
     #[test]
     fn discarding_in_pieces_matches_whole() {
-        let cases: [(&[u8], u8); 2] = [
+        let cases: [(&[u8], u8); 3] = [
             (
                 b"\x20\x27\x00\x00\x00\x00\x00\x00iiiiiiiNNN\xb2\xb2\xb2\xb2\xb2\xb2\xb2\xb2\x00\x00\x00\x00\xb2\xc3\xc3\xc3\xc3C\xc3\xc3\xb2\x00\xb2\xb2++++++++++++++++++++\x8e77`77}7\x01{77}\n\x9e,\n\n\t\x00\xff\n",
                 0x1b,
@@ -989,6 +989,10 @@ mod tests {
             (
                 b"\x0cA\x00\xfc\x00\x00\x00\x00\x00\x00\x9e\xff7777777\xff\xff\xff\xff\xff\xff\xff\x0677777777{777777777777777777777777777777777777777777777}\n\x9e\x9e\x9e\x9e\r\xffA~\n",
                 0x33,
+            ),
+            (
+                b"\x05*\xff\xff\xff\xff\xff\xff\xff\xff\xff'\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff0.000 secs).\x0d\x0a* SEARCH 2 3\x0d\x0at21\x15\x15\x15\x15\x15aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15 OK Search coZE[2] 8 BODY[]<0> {20}\x0d\x0aFro0.000 secs).\x0d\x0a* SEARCH 2 3\x0d\x0at21 OK Search com\xff\xff\xff\xff\xff\xff\xff$pleted (UNANSWERED0.001 + 0.000 secs).\x0d\x0a* SEARCH 1 2 3 (MODSEQ 5",
+                0x93,
             ),
         ];
         for (stream, control) in cases {
