@@ -63,8 +63,8 @@
 //! | kind | methods |
 //! |---|---|
 //! | inputs | `handle_input(now, &[u8])`, `handle_timeout(now)`, `handle_eof(now)`, `handle_tls_established(now)` |
-//! | client commands | `send(now, Command)`, `login`, `apop`, `auth_plain`, `auth_login`, `auth_xoauth2`, `stat`, `list`, `uidl`, `retr`, `top`, `dele`, `noop`, `rset`, `quit`, `capa`, `stls` |
-//! | server decisions | `accept_auth`, `reject_auth`, `sasl_challenge`, `body_chunk`, `body_end`, `body_unavailable`, `update_done`, `update_failed` |
+//! | client commands | `send(now, Command)`, `login`, `apop`, `auth_plain`, `auth_login`, `auth_xoauth2`, `stat`, `list`, `uidl`, `retr`, `top`, `dele`, `noop`, `rset`, `quit`, `capa`, `stls`, `utf8`, `lang` |
+//! | server decisions | `accept_auth`, `reject_auth`, `sasl_challenge`, `body_chunk`, `body_end`, `body_unavailable`, `update_done`, `update_failed`, `set_user_policy` |
 //! | outputs | `poll_transmit()`, `poll_event()`, `poll_timeout()` |
 //! | getters | `state()`, `capabilities()`, `is_closed()`, `wants_input()` |
 //!
