@@ -478,9 +478,10 @@ impl Server {
             if c.stls && !self.tls_active {
                 caps.push(Capability::Stls);
             }
-            if c.utf8 {
-                caps.push(Capability::Utf8 { user: c.utf8_user });
-            }
+        }
+        // Announced in both states (RFC 6856 §2; the IANA POP3 capability registry).
+        if c.utf8 {
+            caps.push(Capability::Utf8 { user: c.utf8_user });
         }
         caps.push(Capability::Pipelining);
         if !c.languages.is_empty() {

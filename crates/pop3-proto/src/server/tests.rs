@@ -740,7 +740,8 @@ fn messages_with_utf8_headers_answer_utf8_code_until_utf8_mode() {
     assert_eq!(h.send("STAT\r\n"), "+OK 3 325\r\n");
     assert!(h.send("LIST\r\n").contains("\r\n2 200\r\n"));
     assert_eq!(h.send("LIST 1\r\n"), "+OK 1 120\r\n");
-    // UTF8 is an AUTHORIZATION command (RFC 6856 §2).
+    // UTF8 is an AUTHORIZATION command (RFC 6856 §2), though announced in both states.
+    assert!(h.send("CAPA\r\n").contains("\r\nUTF8\r\n"));
     assert!(h.send("UTF8\r\n").starts_with("-ERR UTF8 not allowed"));
     assert!(!h.server.is_utf8());
 
