@@ -91,6 +91,8 @@ fn command_allowed(command: &imap_proto::Command, input: &[u8]) -> Option<&'stat
         CommandBody::Create { special_use, .. } if !special_use.is_empty() => "CREATE (USE (...))",
         // RFC 8437.
         CommandBody::Unauthenticate => "UNAUTHENTICATE",
+        // Gmail X-GM-EXT-1 label stores.
+        CommandBody::StoreGmailLabels { .. } => "STORE X-GM-LABELS",
         // RFC 4978 section 3: `algorithm` is an extension point; an algorithm the
         // server lacks is answered by the session (tagged BAD), so we keep the atom.
         // imap-codec parses DEFLATE only.

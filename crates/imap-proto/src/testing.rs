@@ -234,6 +234,18 @@ pub fn fetch_attribute() -> impl Strategy<Value = FetchAttribute> {
             }
         }),
         vec(nz(), 0..3).prop_map(|part| FetchAttribute::BinarySize { part }),
+        any::<bool>().prop_map(|lazy| FetchAttribute::Preview { lazy }),
+        Just(FetchAttribute::XGmMsgId),
+        Just(FetchAttribute::XGmThrId),
+        Just(FetchAttribute::XGmLabels),
+    ]
+}
+
+/// A Gmail label: a system label (`\Inbox`) or any user label.
+pub fn gmail_label() -> impl Strategy<Value = GmailLabel> {
+    prop_oneof![
+        atom().prop_map(GmailLabel::System),
+        astring().prop_map(GmailLabel::User),
     ]
 }
 
@@ -297,6 +309,10 @@ pub fn search_key() -> impl Strategy<Value = SearchKey> {
         objectid().prop_map(SearchKey::EmailId),
         (option::of((astring(), prefixed_atom("p"))), any::<u64>())
             .prop_map(|(entry, modseq)| SearchKey::ModSeq { entry, modseq }),
+        astring().prop_map(SearchKey::XGmRaw),
+        any::<u64>().prop_map(SearchKey::XGmMsgId),
+        any::<u64>().prop_map(SearchKey::XGmThrId),
+        gmail_label().prop_map(SearchKey::XGmLabels),
     ];
     leaf.prop_recursive(3, 12, 3, |inner| {
         prop_oneof![
@@ -475,6 +491,23 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
                         [usize::from(kind)],
                     silent,
                     flags,
+                }
+            }),
+        (
+            any::<bool>(),
+            sequence_set(),
+            0u8..3,
+            any::<bool>(),
+            vec(gmail_label(), 0..4)
+        )
+            .prop_map(|(uid, set, kind, silent, labels)| {
+                CommandBody::StoreGmailLabels {
+                    uid,
+                    set,
+                    kind: [StoreKind::Replace, StoreKind::Add, StoreKind::Remove]
+                        [usize::from(kind)],
+                    silent,
+                    labels,
                 }
             }),
         (any::<bool>(), any::<bool>(), sequence_set(), mailbox()).prop_map(
@@ -853,8 +886,12 @@ pub fn fetch_item() -> impl Strategy<Value = FetchItem> {
         objectid().prop_map(FetchItem::EmailId),
         option::of(objectid()).prop_map(FetchItem::ThreadId),
         option::of(date_time()).prop_map(FetchItem::SaveDate),
+        nstring().prop_map(FetchItem::Preview),
+        any::<u64>().prop_map(FetchItem::XGmMsgId),
+        any::<u64>().prop_map(FetchItem::XGmThrId),
+        vec(gmail_label(), 0..4).prop_map(FetchItem::XGmLabels),
         (
-            prop_oneof![Just("X-GM-LABELS"), Just("X-FOO[1.2]<5>")],
+            prop_oneof![Just("X-GM-UNKNOWN"), Just("X-FOO[1.2]<5>")],
             prop_oneof![Just("NIL"), Just("(\\Inbox \"a b\")"), Just("12")]
         )
             .prop_map(|(name, value)| FetchItem::Other {

@@ -1,5 +1,6 @@
 //! Known answers for the newer extensions, each from its specification's examples:
-//! PARTIAL (RFC 9394). Every example is parsed into the expected typed value,
+//! PARTIAL (RFC 9394), PREVIEW (RFC 8970) and Gmail's X-GM-EXT-1 (Google's IMAP
+//! extensions page). Every example is parsed into the expected typed value,
 //! re-encoded and parsed back, and each strict prefix is incomplete.
 
 mod support;
@@ -144,5 +145,183 @@ fn partial_esearch_responses() {
     known_response(
         b"* ESEARCH (TAG \"A04\") UID PARTIAL (24000:24500 NIL)\r\n",
         &esearch("A04", PartialRange::First(nz(24000), nz(24500)), None),
+    );
+}
+
+fn fetch_command(wire: &[u8], attributes: Vec<FetchAttribute>) {
+    let CommandBody::Fetch {
+        attributes: FetchAttributes::List(parsed),
+        ..
+    } = command(wire).body
+    else {
+        panic!("not FETCH with a list: {}", String::from_utf8_lossy(wire));
+    };
+    assert_eq!(parsed, attributes);
+    command_round_trip(&command(wire));
+    prefixes_are_incomplete_command(wire);
+}
+
+fn fetch_response(wire: &[u8], seq: u32, items: Vec<FetchItem>) {
+    known_response(wire, &Response::Data(Data::Fetch { seq, items }));
+}
+
+fn istring(value: &str) -> IString {
+    IString::try_from(value).expect("string")
+}
+
+/// RFC 8970 sections 3.1 and 4: `PREVIEW` and `PREVIEW (LAZY)`; the answers are a
+/// string, NIL (LAZY, nothing ready yet), the empty string (no preview possible) and
+/// a literal.
+#[test]
+fn preview() {
+    fetch_command(
+        b"A1 FETCH 1 (PREVIEW)\r\n",
+        vec![FetchAttribute::Preview { lazy: false }],
+    );
+    fetch_command(
+        b"B1 FETCH 1:4 (UID PREVIEW (LAZY))\r\n",
+        vec![FetchAttribute::Uid, FetchAttribute::Preview { lazy: true }],
+    );
+    fetch_response(
+        b"* 1 FETCH (PREVIEW \"Preview text!\")\r\n",
+        1,
+        vec![FetchItem::Preview(Some(istring("Preview text!")))],
+    );
+    fetch_response(
+        b"* 3 FETCH (UID 3 PREVIEW NIL)\r\n",
+        3,
+        vec![FetchItem::Uid(3), FetchItem::Preview(None)],
+    );
+    fetch_response(
+        b"* 2 FETCH (PREVIEW \"\")\r\n",
+        2,
+        vec![FetchItem::Preview(Some(istring("")))],
+    );
+    fetch_response(
+        b"* 4 FETCH (PREVIEW {13}\r\nPreview\r\ntext)\r\n",
+        4,
+        vec![FetchItem::Preview(Some(istring("Preview\r\ntext")))],
+    );
+    // `preview-mod` defines LAZY only; anything else is not a modifier.
+    let bytes = bytes::Bytes::from_static(b"A1 FETCH 1 (PREVIEW (EAGER))\r\n");
+    assert!(imap_proto::parse::command(&bytes, &Default::default()).is_err());
+}
+
+fn system(name: &str) -> GmailLabel {
+    GmailLabel::System(Atom::try_from(name).expect("atom"))
+}
+
+fn user(name: &str) -> GmailLabel {
+    GmailLabel::User(AString::try_from(name).expect("astring"))
+}
+
+/// Google's X-GM-EXT-1 page: the FETCH items and their answers.
+#[test]
+fn gmail_fetch_items() {
+    fetch_command(
+        b"a008 FETCH 1:4 (X-GM-MSGID X-GM-THRID X-GM-LABELS)\r\n",
+        vec![
+            FetchAttribute::XGmMsgId,
+            FetchAttribute::XGmThrId,
+            FetchAttribute::XGmLabels,
+        ],
+    );
+    fetch_response(
+        b"* 1 FETCH (X-GM-MSGID 1278455344230334865)\r\n",
+        1,
+        vec![FetchItem::XGmMsgId(1_278_455_344_230_334_865)],
+    );
+    fetch_response(
+        b"* 1 FETCH (X-GM-THRID 1266894439832287888)\r\n",
+        1,
+        vec![FetchItem::XGmThrId(1_266_894_439_832_287_888)],
+    );
+    fetch_response(
+        b"* 1 FETCH (X-GM-LABELS (\\Inbox \\Sent Important \"Muy Importante\"))\r\n",
+        1,
+        vec![FetchItem::XGmLabels(vec![
+            system("Inbox"),
+            system("Sent"),
+            user("Important"),
+            user("Muy Importante"),
+        ])],
+    );
+    fetch_response(
+        b"* 2 FETCH (X-GM-LABELS (foo))\r\n",
+        2,
+        vec![FetchItem::XGmLabels(vec![user("foo")])],
+    );
+    fetch_response(
+        b"* 3 FETCH (X-GM-LABELS ())\r\n",
+        3,
+        vec![FetchItem::XGmLabels(vec![])],
+    );
+    fetch_response(
+        b"* 4 FETCH (X-GM-LABELS (\\Drafts))\r\n",
+        4,
+        vec![FetchItem::XGmLabels(vec![system("Drafts")])],
+    );
+}
+
+/// Google's X-GM-EXT-1 page: the search keys and the label STORE.
+#[test]
+fn gmail_search_and_store() {
+    let search = |wire: &[u8], key: SearchKey| {
+        known_command(
+            wire,
+            &CommandBody::Search {
+                uid: false,
+                returns: None,
+                charset: None,
+                criteria: vec![key],
+            },
+        );
+    };
+    search(
+        b"a010 SEARCH X-GM-RAW \"has:attachment in:unread\"\r\n",
+        SearchKey::XGmRaw(AString::try_from("has:attachment in:unread").expect("astring")),
+    );
+    search(
+        b"a011 SEARCH X-GM-MSGID 1278455344230334865\r\n",
+        SearchKey::XGmMsgId(1_278_455_344_230_334_865),
+    );
+    search(
+        b"a012 SEARCH X-GM-THRID 1266894439832287888\r\n",
+        SearchKey::XGmThrId(1_266_894_439_832_287_888),
+    );
+    search(
+        b"a013 SEARCH X-GM-LABELS foo\r\n",
+        SearchKey::XGmLabels(user("foo")),
+    );
+    known_command(
+        b"a014 STORE 1 +X-GM-LABELS (foo)\r\n",
+        &CommandBody::StoreGmailLabels {
+            uid: false,
+            set: set(&[(1, 1)]),
+            kind: StoreKind::Add,
+            silent: false,
+            labels: vec![user("foo")],
+        },
+    );
+    known_command(
+        b"a015 UID STORE 7 -X-GM-LABELS.SILENT (\\Inbox \"Muy Importante\")\r\n",
+        &CommandBody::StoreGmailLabels {
+            uid: true,
+            set: set(&[(7, 7)]),
+            kind: StoreKind::Remove,
+            silent: true,
+            labels: vec![system("Inbox"), user("Muy Importante")],
+        },
+    );
+    fetch_response(
+        b"* 1 FETCH (X-GM-LABELS (\\Inbox \\Sent Important \"Muy Importante\" foo))\r\n",
+        1,
+        vec![FetchItem::XGmLabels(vec![
+            system("Inbox"),
+            system("Sent"),
+            user("Important"),
+            user("Muy Importante"),
+            user("foo"),
+        ])],
     );
 }

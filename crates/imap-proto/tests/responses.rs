@@ -154,12 +154,13 @@ fn unknown_codes_capabilities_items_are_kept() {
         if name.eq_ignore_case("X-UNKNOWN-CODE") && &d[..] == b"some data")
     );
     let Response::Data(Data::Fetch { items, .. }) = response(
-        b"* 1 FETCH (X-GM-LABELS (\\Inbox \"Foo Bar\") X-GM-MSGID 1278455344230334865 UID 3)\r\n",
+        b"* 1 FETCH (X-UNKNOWN-ITEM (\\Inbox \"Foo Bar\") X-GM-MSGID 1278455344230334865 UID 3)\r\n",
     ) else {
         panic!("fetch");
     };
     assert!(matches!(&items[0], FetchItem::Other { name, value }
-        if &name[..] == b"X-GM-LABELS" && &value[..] == b"(\\Inbox \"Foo Bar\")"));
+        if &name[..] == b"X-UNKNOWN-ITEM" && &value[..] == b"(\\Inbox \"Foo Bar\")"));
+    assert_eq!(items[1], FetchItem::XGmMsgId(1_278_455_344_230_334_865));
     assert_eq!(items[2], FetchItem::Uid(3));
     let Response::Data(Data::Capability(caps)) =
         response(b"* CAPABILITY IMAP4rev2 XPIG-LATIN AUTH=GSSAPI\r\n")

@@ -1,7 +1,7 @@
 //! Commands, SEARCH keys and SORT criteria.
 
 use super::common::{
-    date, date_time, flag, flag_list, mailbox_attribute, partial_range, sequence_set,
+    date, date_time, flag, flag_list, gmail_label, mailbox_attribute, partial_range, sequence_set,
     status_attribute,
 };
 use super::fetch::fetch_attributes;
@@ -250,13 +250,27 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
                 w.number(*modseq);
                 w.raw(b") ");
             }
-            match kind {
-                StoreKind::Add => w.byte(b'+'),
-                StoreKind::Remove => w.byte(b'-'),
-                StoreKind::Replace => {}
-            }
+            store_kind(w, *kind);
             w.raw(if *silent { b"FLAGS.SILENT " } else { b"FLAGS " });
             w.list(flags, |w, f| flag(w, f));
+        }
+        CommandBody::StoreGmailLabels {
+            set,
+            kind,
+            silent,
+            labels,
+            ..
+        } => {
+            w.sp();
+            sequence_set(w, set);
+            w.sp();
+            store_kind(w, *kind);
+            w.raw(if *silent {
+                b"X-GM-LABELS.SILENT "
+            } else {
+                b"X-GM-LABELS "
+            });
+            w.list(labels, gmail_label);
         }
         CommandBody::Copy { set, mailbox, .. } | CommandBody::Move { set, mailbox, .. } => {
             w.sp();
@@ -404,6 +418,15 @@ fn select_parameters(w: &mut Writer<'_>, parameters: &SelectParameters) {
     w.byte(b')');
 }
 
+/// `+`, `-` or nothing before the STORE item name.
+fn store_kind(w: &mut Writer<'_>, kind: StoreKind) {
+    match kind {
+        StoreKind::Add => w.byte(b'+'),
+        StoreKind::Remove => w.byte(b'-'),
+        StoreKind::Replace => {}
+    }
+}
+
 pub(crate) fn search_key(w: &mut Writer<'_>, key: &SearchKey) {
     macro_rules! with {
         ($name:literal, $value:expr, astring) => {{
@@ -473,6 +496,19 @@ pub(crate) fn search_key(w: &mut Writer<'_>, key: &SearchKey) {
         SearchKey::Younger(n) => with!(b"YOUNGER", n, number),
         SearchKey::EmailId(id) => with!(b"EMAILID", id, raw),
         SearchKey::ThreadId(id) => with!(b"THREADID", id, raw),
+        SearchKey::XGmRaw(query) => with!(b"X-GM-RAW", query, astring),
+        SearchKey::XGmMsgId(id) => {
+            w.raw(b"X-GM-MSGID ");
+            w.number(*id);
+        }
+        SearchKey::XGmThrId(id) => {
+            w.raw(b"X-GM-THRID ");
+            w.number(*id);
+        }
+        SearchKey::XGmLabels(label) => {
+            w.raw(b"X-GM-LABELS ");
+            gmail_label(w, label);
+        }
         SearchKey::Uid(set) => {
             w.raw(b"UID ");
             sequence_set(w, set);

@@ -3,8 +3,8 @@
 
 use super::writer::Writer;
 use crate::types::{
-    Capability, Date, DateTime, Flag, MONTHS, MailboxAttribute, PartialRange, STATUS_NAMES,
-    SeqItem, SeqNumber, SequenceSet, StatusAttribute,
+    Capability, Date, DateTime, Flag, GmailLabel, MONTHS, MailboxAttribute, PartialRange,
+    STATUS_NAMES, SeqItem, SeqNumber, SequenceSet, StatusAttribute,
 };
 
 /// `partial-range` (RFC 9394): `n:m` or `-n:-m`.
@@ -54,6 +54,17 @@ pub(crate) fn flag(w: &mut Writer<'_>, flag: &Flag) {
         w.byte(b'\\');
     }
     w.raw(name);
+}
+
+/// One Gmail label: `\System` or an astring.
+pub(crate) fn gmail_label(w: &mut Writer<'_>, label: &GmailLabel) {
+    match label {
+        GmailLabel::System(atom) => {
+            w.byte(b'\\');
+            w.raw(atom.as_bytes());
+        }
+        GmailLabel::User(name) => w.astring(name.as_bytes()),
+    }
 }
 
 pub(crate) fn flag_list(w: &mut Writer<'_>, flags: &[Flag]) {

@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use super::common::{date_time, flag_list};
+use super::common::{date_time, flag_list, gmail_label};
 use super::writer::Writer;
 use crate::types::{
     Address, BodyExtension, BodyFields, BodyStructure, Envelope, FetchAttribute, FetchAttributes,
@@ -74,6 +74,11 @@ pub(crate) fn fetch_attribute(w: &mut Writer<'_>, attribute: &FetchAttribute) {
         FetchAttribute::EmailId => w.raw(b"EMAILID"),
         FetchAttribute::ThreadId => w.raw(b"THREADID"),
         FetchAttribute::SaveDate => w.raw(b"SAVEDATE"),
+        FetchAttribute::Preview { lazy: false } => w.raw(b"PREVIEW"),
+        FetchAttribute::Preview { lazy: true } => w.raw(b"PREVIEW (LAZY)"),
+        FetchAttribute::XGmMsgId => w.raw(b"X-GM-MSGID"),
+        FetchAttribute::XGmThrId => w.raw(b"X-GM-THRID"),
+        FetchAttribute::XGmLabels => w.raw(b"X-GM-LABELS"),
         FetchAttribute::BodySection {
             peek,
             section: s,
@@ -224,6 +229,22 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem) {
                 Some(date) => date_time(w, date),
                 None => w.raw(b"NIL"),
             }
+        }
+        FetchItem::Preview(text) => {
+            w.raw(b"PREVIEW ");
+            nstring(w, text.as_ref());
+        }
+        FetchItem::XGmMsgId(id) => {
+            w.raw(b"X-GM-MSGID ");
+            w.number(*id);
+        }
+        FetchItem::XGmThrId(id) => {
+            w.raw(b"X-GM-THRID ");
+            w.number(*id);
+        }
+        FetchItem::XGmLabels(labels) => {
+            w.raw(b"X-GM-LABELS ");
+            w.list(labels, gmail_label);
         }
         FetchItem::Other { name, value } => {
             w.raw(name);

@@ -4,8 +4,8 @@ use base64::Engine;
 use bytes::Bytes;
 
 use super::common::{
-    astring_list, date_time, flag, flag_list, list_mailbox, mailbox, mailbox_attribute,
-    sequence_set, status_attribute,
+    astring_list, date_time, flag, flag_list, gmail_labels, list_mailbox, mailbox,
+    mailbox_attribute, sequence_set, status_attribute,
 };
 use super::fetch::fetch_attributes;
 use super::reader::{PResult, Reader};
@@ -534,9 +534,21 @@ fn store(r: &mut Reader<'_>, uid: bool) -> PResult<CommandBody> {
     };
     let start = r.pos;
     let name = r.name()?;
-    let silent = if name.eq_ignore_ascii_case(b"FLAGS") {
+    let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+    // Gmail documents label stores without CONDSTORE's UNCHANGEDSINCE.
+    if (is(b"X-GM-LABELS") || is(b"X-GM-LABELS.SILENT")) && unchanged_since.is_none() {
+        r.sp()?;
+        return Ok(CommandBody::StoreGmailLabels {
+            uid,
+            set,
+            kind,
+            silent: is(b"X-GM-LABELS.SILENT"),
+            labels: gmail_labels(r)?,
+        });
+    }
+    let silent = if is(b"FLAGS") {
         false
-    } else if name.eq_ignore_ascii_case(b"FLAGS.SILENT") {
+    } else if is(b"FLAGS.SILENT") {
         true
     } else {
         return Err(ParseError::new(ParseErrorKind::Expected("FLAGS"), start));

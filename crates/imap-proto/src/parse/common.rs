@@ -6,8 +6,8 @@ use bytes::Bytes;
 use super::reader::{PResult, Reader};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::types::{
-    Capability, Date, DateTime, Flag, MONTHS, Mailbox, MailboxAttribute, STATUS_NAMES, SeqItem,
-    SeqNumber, SequenceSet, StatusAttribute,
+    Capability, Date, DateTime, Flag, GmailLabel, MONTHS, Mailbox, MailboxAttribute, STATUS_NAMES,
+    SeqItem, SeqNumber, SequenceSet, StatusAttribute,
 };
 
 pub(crate) fn seq_number(r: &mut Reader<'_>) -> PResult<SeqNumber> {
@@ -45,6 +45,19 @@ pub(crate) fn flag(r: &mut Reader<'_>, allow_wildcard: bool) -> PResult<Flag> {
         return Ok(Flag::from_atom(true, r.atom()?));
     }
     Ok(Flag::from_atom(false, r.atom()?))
+}
+
+/// One Gmail label: `\System` or an astring (X-GM-EXT-1).
+pub(crate) fn gmail_label(r: &mut Reader<'_>) -> PResult<GmailLabel> {
+    if r.eat(b'\\') {
+        return Ok(GmailLabel::System(r.atom()?));
+    }
+    Ok(GmailLabel::User(r.astring()?))
+}
+
+/// `( [label *(SP label)] )` of X-GM-LABELS.
+pub(crate) fn gmail_labels(r: &mut Reader<'_>) -> PResult<Vec<GmailLabel>> {
+    r.paren_list(true, gmail_label)
 }
 
 pub(crate) fn flag_list(r: &mut Reader<'_>, allow_wildcard: bool) -> PResult<Vec<Flag>> {

@@ -3,7 +3,7 @@
 use std::num::NonZeroU32;
 
 use super::body::{body_structure, envelope};
-use super::common::{date_time, flag_list, objectid, objectid_paren};
+use super::common::{date_time, flag_list, gmail_labels, objectid, objectid_paren};
 use super::reader::{PResult, Reader};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::types::{
@@ -82,6 +82,17 @@ fn partial(r: &mut Reader<'_>) -> PResult<Option<Partial>> {
     Ok(Some(Partial { origin, length }))
 }
 
+/// `[SP "(" preview-mod *(SP preview-mod) ")"]` after PREVIEW (RFC 8970); `LAZY`
+/// is the only modifier defined, so the answer is whether it was given.
+fn preview_modifiers(r: &mut Reader<'_>) -> PResult<bool> {
+    if !(r.peek() == Some(b' ') && r.peek_at(1) == Some(b'(')) {
+        return Ok(false);
+    }
+    r.pos += 1;
+    r.paren_list(false, |r| r.expect_keyword(b"LAZY", "LAZY"))?;
+    Ok(true)
+}
+
 /// One `fetch-att`.
 pub(crate) fn fetch_attribute(r: &mut Reader<'_>) -> PResult<FetchAttribute> {
     let start = r.pos;
@@ -113,6 +124,16 @@ pub(crate) fn fetch_attribute(r: &mut Reader<'_>) -> PResult<FetchAttribute> {
         FetchAttribute::ThreadId
     } else if is(b"SAVEDATE") {
         FetchAttribute::SaveDate
+    } else if is(b"PREVIEW") {
+        FetchAttribute::Preview {
+            lazy: preview_modifiers(r)?,
+        }
+    } else if is(b"X-GM-MSGID") {
+        FetchAttribute::XGmMsgId
+    } else if is(b"X-GM-THRID") {
+        FetchAttribute::XGmThrId
+    } else if is(b"X-GM-LABELS") {
+        FetchAttribute::XGmLabels
     } else if is(b"BODY") || is(b"BODY.PEEK") {
         let peek = is(b"BODY.PEEK");
         if !peek && r.peek() != Some(b'[') {
@@ -250,6 +271,14 @@ pub(crate) fn fetch_item(r: &mut Reader<'_>) -> PResult<FetchItem> {
         } else {
             FetchItem::SaveDate(Some(date_time(r)?))
         }
+    } else if is(b"PREVIEW") {
+        FetchItem::Preview(r.nstring()?)
+    } else if is(b"X-GM-MSGID") {
+        FetchItem::XGmMsgId(r.number64()?)
+    } else if is(b"X-GM-THRID") {
+        FetchItem::XGmThrId(r.number64()?)
+    } else if is(b"X-GM-LABELS") {
+        FetchItem::XGmLabels(gmail_labels(r)?)
     } else {
         r.pos = start;
         return other_item(r, start);

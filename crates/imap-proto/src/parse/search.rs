@@ -1,6 +1,6 @@
 //! SEARCH keys (nested with a depth bound), RETURN options, SORT criteria.
 
-use super::common::{date, sequence_set};
+use super::common::{date, gmail_label, sequence_set};
 use super::fetch::bare_objectid;
 use super::reader::{PResult, Reader};
 use crate::error::{ParseError, ParseErrorKind};
@@ -79,6 +79,10 @@ fn search_key_inner(r: &mut Reader<'_>) -> PResult<SearchKey> {
         _ if is(b"YOUNGER") => arg!(SearchKey::Younger(r.nz_number()?.get())),
         _ if is(b"UID") => arg!(SearchKey::Uid(sequence_set(r)?)),
         _ if is(b"EMAILID") => arg!(SearchKey::EmailId(bare_objectid(r)?)),
+        _ if is(b"X-GM-RAW") => arg!(SearchKey::XGmRaw(r.astring()?)),
+        _ if is(b"X-GM-MSGID") => arg!(SearchKey::XGmMsgId(r.number64()?)),
+        _ if is(b"X-GM-THRID") => arg!(SearchKey::XGmThrId(r.number64()?)),
+        _ if is(b"X-GM-LABELS") => arg!(SearchKey::XGmLabels(gmail_label(r)?)),
         _ if is(b"THREADID") => arg!(SearchKey::ThreadId(bare_objectid(r)?)),
         _ if is(b"NOT") => arg!(SearchKey::Not(Box::new(search_key(r)?))),
         _ if is(b"OR") => {

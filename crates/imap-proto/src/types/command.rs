@@ -6,6 +6,7 @@ use super::core::{AString, Atom, IString, Secret, Tag};
 use super::datetime::DateTime;
 use super::fetch::FetchAttributes;
 use super::flag::{Flag, MailboxAttribute};
+use super::gmail::GmailLabel;
 use super::mailbox::Mailbox;
 use super::mailbox_data::{ListReturn, ListSelect, MetadataEntry, StatusAttribute};
 use super::search::{SearchKey, SearchReturn, SortCriterion};
@@ -254,6 +255,20 @@ pub enum CommandBody {
         /// The flags.
         flags: Vec<Flag>,
     },
+    /// `[UID] STORE set [+|-]X-GM-LABELS[.SILENT] (labels)` (Gmail X-GM-EXT-1): labels
+    /// are not flags, so they travel apart from [`CommandBody::Store`].
+    StoreGmailLabels {
+        /// UID form.
+        uid: bool,
+        /// Messages.
+        set: SequenceSet,
+        /// Replace, add or remove.
+        kind: StoreKind,
+        /// `.SILENT`.
+        silent: bool,
+        /// The labels.
+        labels: Vec<GmailLabel>,
+    },
     /// `[UID] COPY set mailbox`
     Copy {
         /// UID form.
@@ -365,6 +380,8 @@ impl CommandBody {
             Self::Fetch { uid: true, .. } => "UID FETCH",
             Self::Store { uid: false, .. } => "STORE",
             Self::Store { uid: true, .. } => "UID STORE",
+            Self::StoreGmailLabels { uid: false, .. } => "STORE",
+            Self::StoreGmailLabels { uid: true, .. } => "UID STORE",
             Self::Copy { uid: false, .. } => "COPY",
             Self::Copy { uid: true, .. } => "UID COPY",
             Self::Move { uid: false, .. } => "MOVE",

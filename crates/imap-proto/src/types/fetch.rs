@@ -8,6 +8,7 @@ use super::body::{BodyStructure, Envelope};
 use super::core::{AString, IString};
 use super::datetime::DateTime;
 use super::flag::Flag;
+use super::gmail::GmailLabel;
 
 /// The text part of a section specifier (`section-msgtext` / `section-text`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +99,18 @@ pub enum FetchAttribute {
     ThreadId,
     /// `SAVEDATE` (RFC 8514)
     SaveDate,
+    /// `PREVIEW` or `PREVIEW (LAZY)` (RFC 8970). With `lazy` the server may answer
+    /// NIL instead of generating a preview it does not have yet.
+    Preview {
+        /// The `LAZY` modifier.
+        lazy: bool,
+    },
+    /// `X-GM-MSGID` (Gmail X-GM-EXT-1)
+    XGmMsgId,
+    /// `X-GM-THRID` (Gmail X-GM-EXT-1)
+    XGmThrId,
+    /// `X-GM-LABELS` (Gmail X-GM-EXT-1)
+    XGmLabels,
 }
 
 /// The attribute list of a FETCH command, with the rev1 macros.
@@ -171,10 +184,19 @@ pub enum FetchItem {
     ThreadId(Option<Bytes>),
     /// `SAVEDATE "..."` or `SAVEDATE NIL` (RFC 8514)
     SaveDate(Option<DateTime>),
+    /// `PREVIEW nstring` (RFC 8970): NIL when a `LAZY` request found no preview ready;
+    /// an empty string when none can be made.
+    Preview(Option<IString>),
+    /// `X-GM-MSGID n` (Gmail X-GM-EXT-1): the message's unique id.
+    XGmMsgId(u64),
+    /// `X-GM-THRID n` (Gmail X-GM-EXT-1): the conversation's id.
+    XGmThrId(u64),
+    /// `X-GM-LABELS (labels)` (Gmail X-GM-EXT-1)
+    XGmLabels(Vec<GmailLabel>),
     /// An item this crate does not know: its name (with any `[...]` section) and the
     /// raw bytes of its value.
     Other {
-        /// The item name as written, with any `[...]` and `<...>`, e.g. `X-GM-LABELS`.
+        /// The item name as written, with any `[...]` and `<...>`, e.g. `X-FOO[1]`.
         name: Bytes,
         /// Raw value bytes.
         value: Bytes,

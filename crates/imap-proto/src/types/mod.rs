@@ -15,6 +15,7 @@ mod core;
 mod datetime;
 mod fetch;
 mod flag;
+mod gmail;
 mod mailbox;
 mod mailbox_data;
 mod response;
@@ -37,6 +38,7 @@ pub use fetch::{
     StreamedItem,
 };
 pub use flag::{Flag, MailboxAttribute};
+pub use gmail::GmailLabel;
 pub use mailbox::{Mailbox, MailboxName, NameEncoding, decode_modified_utf7, encode_modified_utf7};
 pub use mailbox_data::{
     ListExtendedItem, ListItem, ListReturn, ListSelect, MetadataEntry, NamespaceDescription,

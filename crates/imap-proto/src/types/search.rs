@@ -8,6 +8,7 @@ use bytes::Bytes;
 
 use super::core::{AString, Atom};
 use super::datetime::Date;
+use super::gmail::GmailLabel;
 use super::sequence::SequenceSet;
 
 /// A search key. `And` is a parenthesised list; a SEARCH command's keys are
@@ -112,6 +113,14 @@ pub enum SearchKey {
     SavedSince(Date),
     /// `SAVEDATESUPPORTED` (SAVEDATE)
     SaveDateSupported,
+    /// `X-GM-RAW string` (Gmail X-GM-EXT-1): a query in Gmail's web search syntax.
+    XGmRaw(AString),
+    /// `X-GM-MSGID n` (Gmail X-GM-EXT-1)
+    XGmMsgId(u64),
+    /// `X-GM-THRID n` (Gmail X-GM-EXT-1)
+    XGmThrId(u64),
+    /// `X-GM-LABELS label` (Gmail X-GM-EXT-1)
+    XGmLabels(GmailLabel),
 }
 
 /// A `RETURN (...)` option of an extended SEARCH (ESEARCH, SEARCHRES).
