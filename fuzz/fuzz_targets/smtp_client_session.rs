@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
-use smtp_proto::client::{Client, Config, Credentials, Envelope, Event, RequestId};
+use smtp_proto::client::{
+    Client, Config, Credentials, Envelope, Event, RecipientPolicy, RequestId,
+};
 use smtp_proto::types::{Command, ForwardPath, ReversePath};
 
 struct Cursor<'a>(&'a [u8]);
@@ -25,11 +27,18 @@ impl Cursor<'_> {
     }
 }
 
+/// An envelope of 1 to 4 recipients with one of the recipient policies.
 fn envelope(n: u8) -> Envelope {
+    let policy = match (n >> 2) % 3 {
+        0 => RecipientPolicy::Accepted,
+        1 => RecipientPolicy::RequireAll,
+        _ => RecipientPolicy::Confirm,
+    };
     Envelope::new(
         ReversePath::Null,
         (0..=n % 4).map(|_| ForwardPath::Postmaster).collect(),
     )
+    .with_recipient_policy(policy)
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -43,6 +52,7 @@ fuzz_target!(|data: &[u8]| {
     let mut now = Instant::now();
     let mut c = Client::new(config, now);
     let mut data_ids: Vec<RequestId> = Vec::new();
+    let mut answered: Vec<RequestId> = Vec::new();
     while let Some(op) = cur.byte() {
         match op % 10 {
             0..=3 => {
@@ -97,7 +107,18 @@ fuzz_target!(|data: &[u8]| {
                 c.handle_timeout(now);
             }
             8 => {
-                let _ = c.handle_tls_established(now);
+                let k = cur.byte().unwrap_or(0);
+                match (k % 3, answered.pop()) {
+                    (0, Some(id)) => {
+                        let _ = c.proceed(now, id);
+                    }
+                    (1, Some(id)) => {
+                        let _ = c.abort(now, id);
+                    }
+                    _ => {
+                        let _ = c.handle_tls_established(now);
+                    }
+                }
             }
             _ => match cur.byte().unwrap_or(0) % 3 {
                 0 => c.handle_eof(now),
@@ -108,8 +129,10 @@ fuzz_target!(|data: &[u8]| {
             },
         }
         while let Some(ev) = c.poll_event() {
-            if let Event::DataRequested { id } = ev {
-                data_ids.push(id);
+            match ev {
+                Event::DataRequested { id } => data_ids.push(id),
+                Event::RecipientsAnswered { id, .. } => answered.push(id),
+                _ => {}
             }
         }
         while c.poll_transmit().is_some() {}

@@ -142,7 +142,7 @@ impl LineReader {
     }
 
     /// Takes the next complete command line off `buf` and parses it where it lies
-    /// ([`parse::command_from_slice`](crate::parse::command_from_slice)): the server-side
+    /// ([`parse::command_from_slice`]): the server-side
     /// loop in one call. `None`: more bytes are needed. `Some(Err(_))`: a framing or parse
     /// error; the line is consumed either way, so the caller replies and calls again.
     pub fn read_command(
