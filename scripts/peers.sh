@@ -15,7 +15,8 @@
 #            SMTPS 10465
 # Accounts (domain example.org): alice/secret1, bob/secret2 (reachable by SMTP and LMTP; mail to
 # them lands in the Maildirs Dovecot serves, so SMTP -> IMAP/POP3 works end to end), and
-# carol/secret3, dave/secret4, erin/secret5 (Dovecot only: each belongs to one test file).
+# carol/secret3, dave/secret4, erin/secret5, frank/secret6 (Dovecot only: each belongs to one
+# test file; frank has a quota of 10 MB and 1000 messages).
 # The self-signed certificate is $PEERS_DIR/tls/cert.pem (CN and SAN localhost, 127.0.0.1).
 #
 # Every daemon is started with its standard streams redirected: a daemon that inherits a piped
@@ -64,6 +65,7 @@ bob:{PLAIN}secret2:$VU:$VG::$D/mail/bob
 carol:{PLAIN}secret3:$VU:$VG::$D/mail/carol
 dave:{PLAIN}secret4:$VU:$VG::$D/mail/dave
 erin:{PLAIN}secret5:$VU:$VG::$D/mail/erin
+frank:{PLAIN}secret6:$VU:$VG::$D/mail/frank::userdb_quota=count:User userdb_quota_rule=*:storage=10M userdb_quota_rule2=*:messages=1000 userdb_quota_vsizes=yes
 EOF
   cat > "$D/dovecot/dovecot.conf" <<EOF
 instance_name = mailwire-peers
@@ -123,8 +125,15 @@ service auth {
     mode = 0666
   }
 }
+# QUOTA (RFC 9208, frank's count quota from the users file), METADATA (RFC 5464) and
+# COMPRESS=DEFLATE (RFC 4978) on IMAP; users without a quota setting have no quota root.
+mail_attribute_dict = file:%h/dovecot-attributes
+protocol imap {
+  mail_plugins = \$mail_plugins quota imap_quota zlib imap_zlib
+  imap_metadata = yes
+}
 EOF
-  for u in alice bob carol dave erin; do mkdir -p "$D/mail/$u/Maildir"/{cur,new,tmp}; done
+  for u in alice bob carol dave erin frank; do mkdir -p "$D/mail/$u/Maildir"/{cur,new,tmp}; done
   chown -R vmail:vmail "$D/mail"
   dovecot -c "$D/dovecot/dovecot.conf" </dev/null >>"$D/dovecot/stdio.log" 2>&1
 }
