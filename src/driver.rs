@@ -68,6 +68,18 @@ pub type ApiMisuseError = Box<dyn std::error::Error + Send + Sync>;
 /// Reads at most this much per system call; the sessions bound their own buffers.
 const READ_CHUNK: usize = 64 * 1024;
 
+/// True for the errors that mean the peer closed or reset the connection, which a session
+/// handles as the end of its input rather than as a failure of the program.
+fn peer_went_away(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe
+            | io::ErrorKind::UnexpectedEof
+    )
+}
+
 /// A session joined to a stream.
 #[derive(Debug)]
 pub struct Connection<S> {
@@ -75,6 +87,8 @@ pub struct Connection<S> {
     stream: MailStream,
     read_buf: BytesMut,
     peer_eof: bool,
+    /// Writing failed because the peer went away: what the session queues is dropped.
+    peer_gone: bool,
 }
 
 impl<S: Session> Connection<S> {
@@ -85,6 +99,7 @@ impl<S: Session> Connection<S> {
             stream,
             read_buf: BytesMut::new(),
             peer_eof: false,
+            peer_gone: false,
         }
     }
 
@@ -107,6 +122,9 @@ impl<S: Session> Connection<S> {
     pub async fn flush(&mut self) -> io::Result<()> {
         let mut wrote = false;
         while let Some(bytes) = self.session.poll_transmit() {
+            if self.peer_gone {
+                continue;
+            }
             self.stream.write_all(&bytes).await?;
             wrote = true;
         }
@@ -121,7 +139,17 @@ impl<S: Session> Connection<S> {
     /// to say).
     pub async fn next_event(&mut self) -> io::Result<Option<S::Event>> {
         loop {
-            self.flush().await?;
+            if let Err(e) = self.flush().await {
+                if !peer_went_away(&e) {
+                    return Err(e);
+                }
+                // Nothing more can be sent. The session hears it as the end of input, so it
+                // tells its application what did not happen (per recipient, per message).
+                self.peer_gone = true;
+                self.peer_eof = true;
+                self.session.handle_eof(now());
+                continue;
+            }
             if let Some(event) = self.session.poll_event() {
                 return Ok(Some(event));
             }
@@ -152,8 +180,7 @@ impl<S: Session> Connection<S> {
                             self.session.handle_eof(now);
                         }
                         Ok(_) => self.session.handle_input_owned(now, self.read_buf.split()),
-                        Err(e) if e.kind() == io::ErrorKind::ConnectionReset
-                            || e.kind() == io::ErrorKind::UnexpectedEof => {
+                        Err(e) if peer_went_away(&e) => {
                             self.peer_eof = true;
                             self.session.handle_eof(now);
                         }
