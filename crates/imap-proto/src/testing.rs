@@ -478,7 +478,7 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
             any::<bool>(),
             sequence_set(),
             option::of(any::<u64>()),
-            0u8..3,
+            store_kind(),
             any::<bool>(),
             flags_no_wildcard()
         )
@@ -487,8 +487,7 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
                     uid,
                     set,
                     unchanged_since,
-                    kind: [StoreKind::Replace, StoreKind::Add, StoreKind::Remove]
-                        [usize::from(kind)],
+                    kind,
                     silent,
                     flags,
                 }
@@ -496,7 +495,7 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
         (
             any::<bool>(),
             sequence_set(),
-            0u8..3,
+            store_kind(),
             any::<bool>(),
             vec(gmail_label(), 0..4)
         )
@@ -504,8 +503,7 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
                 CommandBody::StoreGmailLabels {
                     uid,
                     set,
-                    kind: [StoreKind::Replace, StoreKind::Add, StoreKind::Remove]
-                        [usize::from(kind)],
+                    kind,
                     silent,
                     labels,
                 }
@@ -606,6 +604,14 @@ fn select_parameters() -> impl Strategy<Value = SelectParameters> {
                 seq_match,
             }),
         })
+}
+
+fn store_kind() -> impl Strategy<Value = StoreKind> {
+    prop_oneof![
+        Just(StoreKind::Replace),
+        Just(StoreKind::Add),
+        Just(StoreKind::Remove)
+    ]
 }
 
 fn append_message() -> impl Strategy<Value = AppendMessage> {

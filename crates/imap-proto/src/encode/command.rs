@@ -497,14 +497,8 @@ pub(crate) fn search_key(w: &mut Writer<'_>, key: &SearchKey) {
         SearchKey::EmailId(id) => with!(b"EMAILID", id, raw),
         SearchKey::ThreadId(id) => with!(b"THREADID", id, raw),
         SearchKey::XGmRaw(query) => with!(b"X-GM-RAW", query, astring),
-        SearchKey::XGmMsgId(id) => {
-            w.raw(b"X-GM-MSGID ");
-            w.number(*id);
-        }
-        SearchKey::XGmThrId(id) => {
-            w.raw(b"X-GM-THRID ");
-            w.number(*id);
-        }
+        SearchKey::XGmMsgId(id) => with!(b"X-GM-MSGID", id, number),
+        SearchKey::XGmThrId(id) => with!(b"X-GM-THRID", id, number),
         SearchKey::XGmLabels(label) => {
             w.raw(b"X-GM-LABELS ");
             gmail_label(w, label);

@@ -148,10 +148,7 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem) {
             w.raw(b"INTERNALDATE ");
             date_time(w, value);
         }
-        FetchItem::Rfc822Size(size) => {
-            w.raw(b"RFC822.SIZE ");
-            w.number(*size);
-        }
+        FetchItem::Rfc822Size(size) => w.named_number(b"RFC822.SIZE ", *size),
         FetchItem::Rfc822(data) => {
             w.raw(b"RFC822 ");
             nstring(w, data.as_ref());
@@ -198,10 +195,7 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem) {
             w.sp();
             w.number(*size);
         }
-        FetchItem::Uid(uid) => {
-            w.raw(b"UID ");
-            w.number(u64::from(*uid));
-        }
+        FetchItem::Uid(uid) => w.named_number(b"UID ", u64::from(*uid)),
         FetchItem::ModSeq(modseq) => {
             w.raw(b"MODSEQ (");
             w.number(*modseq);
@@ -234,14 +228,8 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem) {
             w.raw(b"PREVIEW ");
             nstring(w, text.as_ref());
         }
-        FetchItem::XGmMsgId(id) => {
-            w.raw(b"X-GM-MSGID ");
-            w.number(*id);
-        }
-        FetchItem::XGmThrId(id) => {
-            w.raw(b"X-GM-THRID ");
-            w.number(*id);
-        }
+        FetchItem::XGmMsgId(id) => w.named_number(b"X-GM-MSGID ", *id),
+        FetchItem::XGmThrId(id) => w.named_number(b"X-GM-THRID ", *id),
         FetchItem::XGmLabels(labels) => {
             w.raw(b"X-GM-LABELS ");
             w.list(labels, gmail_label);

@@ -81,16 +81,16 @@ fn response_code(w: &mut Writer<'_>, code: &ResponseCode) {
             w.raw(b"PERMANENTFLAGS ");
             flag_list(w, flags);
         }
-        ResponseCode::UidNext(n) => number_code(w, b"UIDNEXT ", u64::from(*n)),
-        ResponseCode::UidValidity(n) => number_code(w, b"UIDVALIDITY ", u64::from(*n)),
-        ResponseCode::Unseen(n) => number_code(w, b"UNSEEN ", u64::from(*n)),
-        ResponseCode::HighestModSeq(n) => number_code(w, b"HIGHESTMODSEQ ", *n),
-        ResponseCode::MetadataLongEntries(n) => number_code(w, b"METADATA LONGENTRIES ", *n),
-        ResponseCode::MetadataMaxSize(n) => number_code(w, b"METADATA MAXSIZE ", *n),
+        ResponseCode::UidNext(n) => w.named_number(b"UIDNEXT ", u64::from(*n)),
+        ResponseCode::UidValidity(n) => w.named_number(b"UIDVALIDITY ", u64::from(*n)),
+        ResponseCode::Unseen(n) => w.named_number(b"UNSEEN ", u64::from(*n)),
+        ResponseCode::HighestModSeq(n) => w.named_number(b"HIGHESTMODSEQ ", *n),
+        ResponseCode::MetadataLongEntries(n) => w.named_number(b"METADATA LONGENTRIES ", *n),
+        ResponseCode::MetadataMaxSize(n) => w.named_number(b"METADATA MAXSIZE ", *n),
         ResponseCode::MetadataTooMany => w.raw(b"METADATA TOOMANY"),
         ResponseCode::MetadataNoPrivate => w.raw(b"METADATA NOPRIVATE"),
         ResponseCode::AppendUid { uid_validity, uids } => {
-            number_code(w, b"APPENDUID ", u64::from(*uid_validity));
+            w.named_number(b"APPENDUID ", u64::from(*uid_validity));
             w.sp();
             sequence_set(w, uids);
         }
@@ -99,7 +99,7 @@ fn response_code(w: &mut Writer<'_>, code: &ResponseCode) {
             source,
             destination,
         } => {
-            number_code(w, b"COPYUID ", u64::from(*uid_validity));
+            w.named_number(b"COPYUID ", u64::from(*uid_validity));
             w.sp();
             sequence_set(w, source);
             w.sp();
@@ -133,11 +133,6 @@ fn response_code(w: &mut Writer<'_>, code: &ResponseCode) {
             w.raw(name);
         }
     }
-}
-
-fn number_code(w: &mut Writer<'_>, name: &[u8], value: u64) {
-    w.raw(name);
-    w.number(value);
 }
 
 fn delimiter(w: &mut Writer<'_>, delimiter: Option<u8>) {
@@ -289,10 +284,10 @@ fn data(w: &mut Writer<'_>, data: &Data) {
             for item in items {
                 w.sp();
                 match item {
-                    ESearchItem::Min(n) => number_code(w, b"MIN ", u64::from(*n)),
-                    ESearchItem::Max(n) => number_code(w, b"MAX ", u64::from(*n)),
-                    ESearchItem::Count(n) => number_code(w, b"COUNT ", u64::from(*n)),
-                    ESearchItem::ModSeq(n) => number_code(w, b"MODSEQ ", *n),
+                    ESearchItem::Min(n) => w.named_number(b"MIN ", u64::from(*n)),
+                    ESearchItem::Max(n) => w.named_number(b"MAX ", u64::from(*n)),
+                    ESearchItem::Count(n) => w.named_number(b"COUNT ", u64::from(*n)),
+                    ESearchItem::ModSeq(n) => w.named_number(b"MODSEQ ", *n),
                     ESearchItem::All(set) => {
                         w.raw(b"ALL ");
                         sequence_set(w, set);

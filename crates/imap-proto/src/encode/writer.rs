@@ -50,6 +50,12 @@ impl<'a> Writer<'a> {
         self.out.extend_from_slice(b"\r\n");
     }
 
+    /// `name` (with its trailing space) and a number: `UID 7`, `X-GM-MSGID 12`.
+    pub(crate) fn named_number(&mut self, name: &[u8], value: u64) {
+        self.raw(name);
+        self.number(value);
+    }
+
     pub(crate) fn number(&mut self, value: u64) {
         let mut digits = [0u8; 20];
         let mut index = digits.len();
