@@ -11,13 +11,13 @@ use crate::types::{
 /// value is never built elsewhere and copied).
 fn address(r: &mut Reader<'_>, out: &mut Address) -> PResult<()> {
     r.byte(b'(', "(")?;
-    out.name = r.nstring()?;
+    r.nstring_into(&mut out.name)?;
     r.sp()?;
-    out.adl = r.nstring()?;
+    r.nstring_into(&mut out.adl)?;
     r.sp()?;
-    out.mailbox = r.nstring()?;
+    r.nstring_into(&mut out.mailbox)?;
     r.sp()?;
-    out.host = r.nstring()?;
+    r.nstring_into(&mut out.host)?;
     r.byte(b')', ")")
 }
 
@@ -47,9 +47,9 @@ fn address_list(r: &mut Reader<'_>) -> PResult<Vec<Address>> {
 pub(crate) fn envelope(r: &mut Reader<'_>) -> PResult<Box<Envelope>> {
     let mut out = Box::<Envelope>::default();
     r.byte(b'(', "(")?;
-    out.date = r.nstring()?;
+    r.nstring_into(&mut out.date)?;
     r.sp()?;
-    out.subject = r.nstring()?;
+    r.nstring_into(&mut out.subject)?;
     for list in [
         &mut out.from,
         &mut out.sender,
@@ -62,23 +62,23 @@ pub(crate) fn envelope(r: &mut Reader<'_>) -> PResult<Box<Envelope>> {
         *list = address_list(r)?;
     }
     r.sp()?;
-    out.in_reply_to = r.nstring()?;
+    r.nstring_into(&mut out.in_reply_to)?;
     r.sp()?;
-    out.message_id = r.nstring()?;
+    r.nstring_into(&mut out.message_id)?;
     r.byte(b')', ")")?;
     Ok(out)
 }
 
-/// `body-fld-param`: `"(" string SP string *(SP string SP string) ")" / nil`
+/// `body-fld-param`: `"(" string SP string *(SP string SP string) ")" / nil`. Each
+/// pair is parsed into its slot of the list (see `Reader::string_into`).
 fn params(r: &mut Reader<'_>) -> PResult<Vec<(IString, IString)>> {
     if r.nil() {
         return Ok(Vec::new());
     }
-    r.paren_list(false, |r| {
-        let key = r.string()?;
+    r.paren_list_in_place(false, |r, (key, value): &mut (IString, IString)| {
+        r.string_into(key)?;
         r.sp()?;
-        let value = r.string_or_nil()?;
-        Ok((key, value))
+        r.string_or_nil_into(value)
     })
 }
 
@@ -87,7 +87,8 @@ fn disposition(r: &mut Reader<'_>) -> PResult<Option<Disposition>> {
         return Ok(None);
     }
     r.byte(b'(', "(")?;
-    let kind = r.string()?;
+    let mut kind = IString::default();
+    r.string_into(&mut kind)?;
     r.sp()?;
     let params = params(r)?;
     r.byte(b')', ")")?;
@@ -143,7 +144,8 @@ fn body_fields(r: &mut Reader<'_>) -> PResult<BodyFields> {
     r.sp()?;
     let description = r.nstring()?;
     r.sp()?;
-    let encoding = r.string_or_nil()?;
+    let mut encoding = IString::default();
+    r.string_or_nil_into(&mut encoding)?;
     r.sp()?;
     let size = r.number()?;
     Ok(BodyFields {
@@ -171,7 +173,8 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
             parts.push(body_structure(r, extensible)?);
         }
         r.sp()?;
-        let subtype = r.string()?;
+        let mut subtype = IString::default();
+        r.string_into(&mut subtype)?;
         let mut params_out = Vec::new();
         let mut extension = None;
         if more(r) {
@@ -191,9 +194,11 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
             extension,
         });
     }
-    let media_type = r.string()?;
+    let mut media_type = IString::default();
+    r.string_into(&mut media_type)?;
     r.sp()?;
-    let subtype = r.string()?;
+    let mut subtype = IString::default();
+    r.string_into(&mut subtype)?;
     r.sp()?;
     let fields = body_fields(r)?;
     let kind = if media_type.as_bytes().eq_ignore_ascii_case(b"TEXT") {

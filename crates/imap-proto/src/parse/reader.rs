@@ -62,10 +62,10 @@ enum Span {
     Unescaped(Vec<u8>),
 }
 
-/// The first byte of `bytes` that is not plain quoted content (`QUOTED` class not 0).
-/// Eight bytes at a time: a quoted string is the commonest value in a FETCH response,
-/// and a byte-by-byte table walk was its main cost.
-fn quoted_special(bytes: &[u8]) -> Option<usize> {
+/// The first byte of `bytes` that is not plain quoted content (`QUOTED` class not 0),
+/// with its position. Eight bytes at a time: a quoted string is the commonest value in
+/// a FETCH response, and a byte-by-byte table walk was its main cost.
+fn quoted_special(bytes: &[u8]) -> Option<(usize, u8)> {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
     // High bit of each byte that is zero. A borrow can also mark bytes above a real
@@ -84,13 +84,14 @@ fn quoted_special(bytes: &[u8]) -> Option<usize> {
             | zero(word ^ (ONES * u64::from(b'\n')))
             | (word & HIGH);
         if marks != 0 {
-            return Some(index * 8 + (marks.trailing_zeros() / 8) as usize);
+            let bit = marks.trailing_zeros();
+            return Some((index * 8 + (bit / 8) as usize, (word >> (bit & !7)) as u8));
         }
     }
     let base = bytes.len() - tail.len();
     tail.iter()
         .position(|&b| QUOTED[b as usize] != 0)
-        .map(|found| base + found)
+        .map(|found| (base + found, tail[found]))
 }
 
 pub(crate) struct Reader<'a> {
@@ -136,6 +137,7 @@ impl<'a> Reader<'a> {
 
     /// `buf[start..end]` as a value's storage: copied inline when short, so only long
     /// values cost a reference count.
+    #[inline(always)]
     pub(crate) fn chunk(&self, start: usize, end: usize) -> Chunk {
         Chunk::of_range(self.buf, start, end, || self.slice(start, end))
     }
@@ -413,12 +415,60 @@ impl<'a> Reader<'a> {
         self.string().map(Some)
     }
 
-    /// A string where NIL is tolerated under `nil_as_string` (read as empty).
-    pub(crate) fn string_or_nil(&mut self) -> PResult<IString> {
-        if self.options.lenience.nil_as_string && self.nil() {
-            return Ok(IString::from_chunk(Chunk::default()));
+    /// Where the next `quoted` / `literal` lies, for the `_into` readers.
+    fn string_span(&mut self) -> PResult<Span> {
+        match self.peek() {
+            Some(b'"') => self.quoted_span(),
+            Some(b'{') => {
+                let (start, end) = self.literal_range(false)?;
+                Ok(Span::Range(start, end))
+            }
+            _ => Err(self.expected("string")),
         }
-        self.string()
+    }
+
+    /// Writes the string at `span` into `out` through `wrap`. Inlined into the `_into`
+    /// readers, each path storing straight into `out`: a returned chunk would travel
+    /// through memory and bring the stall back.
+    #[inline(always)]
+    fn write_span<T>(&self, span: Span, out: &mut T, wrap: impl FnOnce(Chunk) -> T) {
+        match span {
+            Span::Range(start, end) => *out = wrap(self.chunk(start, end)),
+            // Rare (escapes in a quoted string): the unescaped copy becomes the storage.
+            Span::Unescaped(bytes) => *out = wrap(Chunk::from(Bytes::from(bytes))),
+        }
+    }
+
+    /// As [`Reader::string`], written into `out`, where the value stays. Returning a
+    /// 32-byte value through `Result` makes the caller reload it right after it was
+    /// stored in pieces, which stalls store forwarding on every string; written in
+    /// place it is not reloaded until much later. `out` is emptied first, so the final
+    /// store follows no drop call and goes from registers straight into place.
+    pub(crate) fn string_into(&mut self, out: &mut IString) -> PResult<()> {
+        *out = IString::default();
+        let span = self.string_span()?;
+        self.write_span(span, out, IString::from_chunk);
+        Ok(())
+    }
+
+    /// As [`Reader::nstring`], written into `out` (see [`Reader::string_into`]).
+    pub(crate) fn nstring_into(&mut self, out: &mut Option<IString>) -> PResult<()> {
+        *out = None;
+        if self.nil() {
+            return Ok(());
+        }
+        let span = self.string_span()?;
+        self.write_span(span, out, |chunk| Some(IString::from_chunk(chunk)));
+        Ok(())
+    }
+
+    /// As [`Reader::string_or_nil`], written into `out` (see [`Reader::string_into`]).
+    pub(crate) fn string_or_nil_into(&mut self, out: &mut IString) -> PResult<()> {
+        if self.options.lenience.nil_as_string && self.nil() {
+            *out = IString::default();
+            return Ok(());
+        }
+        self.string_into(out)
     }
 
     pub(crate) fn astring(&mut self) -> PResult<AString> {
@@ -457,11 +507,16 @@ impl<'a> Reader<'a> {
     fn quoted_span(&mut self) -> PResult<Span> {
         self.byte(b'"', "quoted string")?;
         let start = self.pos;
+        if let Some((found, b'"')) = quoted_special(&self.buf[start..]) {
+            // The usual case: no escape and no 8-bit byte before the closing quote.
+            self.pos = start + found + 1;
+            return Ok(Span::Range(start, start + found));
+        }
         let mut escaped: Option<Vec<u8>> = None;
         let mut eight_bit = false;
         loop {
             let rest = &self.buf[self.pos..];
-            let Some(found) = quoted_special(rest) else {
+            let Some((found, _)) = quoted_special(rest) else {
                 self.hit_end.set(true);
                 return Err(ParseError::new(ParseErrorKind::Incomplete, self.buf.len()));
             };
@@ -652,30 +707,62 @@ impl<'a> Reader<'a> {
         allow_empty: bool,
         mut item: impl FnMut(&mut Self) -> PResult<T>,
     ) -> PResult<Vec<T>> {
+        let mut out = Vec::new();
+        self.paren_items(allow_empty, |r| {
+            if out.capacity() == 0 {
+                out.reserve_exact(capacity);
+            }
+            out.push(item(r)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// As [`Reader::paren_list`], but each item is parsed into its slot of the list
+    /// (pushed as `T::default()` first), so big items are not built elsewhere and
+    /// copied (see [`Reader::string_into`]).
+    pub(crate) fn paren_list_in_place<T: Default>(
+        &mut self,
+        allow_empty: bool,
+        mut item: impl FnMut(&mut Self, &mut T) -> PResult<()>,
+    ) -> PResult<Vec<T>> {
+        let mut out: Vec<T> = Vec::new();
+        self.paren_items(allow_empty, |r| {
+            out.push(T::default());
+            let index = out.len() - 1;
+            item(r, &mut out[index])
+        })?;
+        Ok(out)
+    }
+
+    /// `( item *(SP item) )`, or `()` when `allow_empty`; `each` parses one item.
+    fn paren_items(
+        &mut self,
+        allow_empty: bool,
+        mut each: impl FnMut(&mut Self) -> PResult<()>,
+    ) -> PResult<()> {
         self.byte(b'(', "(")?;
         if self.eat(b')') {
-            let out = Vec::new();
             if allow_empty {
-                return Ok(out);
+                return Ok(());
             }
             return Err(ParseError::new(
                 ParseErrorKind::Expected("list item"),
                 self.pos - 1,
             ));
         }
-        let mut out = Vec::with_capacity(capacity);
         loop {
             self.count_item()?;
-            out.push(item(self)?);
+            each(self)?;
             if self.eat(b')') {
-                return Ok(out);
+                return Ok(());
             }
             if self.options.lenience.trailing_space
                 && self.peek() == Some(b' ')
                 && self.peek_at(1) == Some(b')')
             {
                 self.pos += 2;
-                return Ok(out);
+                return Ok(());
             }
             self.sp()?;
         }
@@ -715,10 +802,12 @@ mod tests {
                 for byte in 0..=255u8 {
                     let mut buf = vec![b'a'; len];
                     buf[at] = byte;
-                    assert_eq!(quoted_special(&buf), by_table(&buf), "{byte} at {at}/{len}");
+                    let expected = by_table(&buf).map(|found| (found, buf[found]));
+                    assert_eq!(quoted_special(&buf), expected, "{byte} at {at}/{len}");
                     if at + 1 < len {
                         buf[at + 1] = 0;
-                        assert_eq!(quoted_special(&buf), by_table(&buf), "{byte},0 at {at}");
+                        let expected = by_table(&buf).map(|found| (found, buf[found]));
+                        assert_eq!(quoted_special(&buf), expected, "{byte},0 at {at}");
                     }
                 }
             }

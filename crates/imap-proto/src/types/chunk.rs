@@ -54,6 +54,7 @@ impl Chunk {
     /// [`INLINE`] bytes past `start`, a short value is copied as one fixed-size block
     /// (two vector moves instead of a `memcpy` call); the bytes past `end` are never
     /// read back.
+    #[inline(always)]
     pub(crate) fn of_range(
         buf: &[u8],
         start: usize,

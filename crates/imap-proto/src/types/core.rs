@@ -188,8 +188,8 @@ impl AString {
 bytes_newtype_common!(AString);
 
 /// A string value (RFC 9051 `string`): any bytes but NUL, written as a quoted string or
-/// a literal.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// a literal. The default is the empty string.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct IString(Chunk);
 
 impl IString {
