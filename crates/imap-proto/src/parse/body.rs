@@ -29,7 +29,13 @@ fn address_list(r: &mut Reader<'_>) -> PResult<Vec<Address>> {
     let mut out = Vec::with_capacity(2);
     loop {
         r.count_item()?;
-        out.push(Address::default());
+        // Four tag stores, not a 160-byte default copied in.
+        out.push(Address {
+            name: None,
+            adl: None,
+            mailbox: None,
+            host: None,
+        });
         let index = out.len() - 1;
         address(r, &mut out[index])?;
         if r.eat(b')') {
@@ -158,19 +164,40 @@ fn body_fields(r: &mut Reader<'_>) -> PResult<BodyFields> {
 }
 
 /// `body`, recursively with a depth bound; `extensible` = BODYSTRUCTURE.
-pub(crate) fn body_structure(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
+/// `body`, in its box. Parts are parsed into their final place (the box, or their slot
+/// in the parent's list) instead of being returned and copied: a part is 224 bytes.
+pub(crate) fn body_structure(r: &mut Reader<'_>, extensible: bool) -> PResult<Box<BodyStructure>> {
+    let mut out = Box::new(placeholder());
+    body_into(r, extensible, &mut out)?;
+    Ok(out)
+}
+
+/// What a slot holds until its part is parsed: an empty multipart, which owns nothing.
+fn placeholder() -> BodyStructure {
+    BodyStructure::Multipart {
+        parts: Vec::new(),
+        subtype: IString::default(),
+        params: Vec::new(),
+        extension: None,
+    }
+}
+
+/// `body` into `out`, recursively with a depth bound; `extensible` = BODYSTRUCTURE.
+fn body_into(r: &mut Reader<'_>, extensible: bool, out: &mut BodyStructure) -> PResult<()> {
     r.enter()?;
-    let result = body_inner(r, extensible);
+    let result = body_inner(r, extensible, out);
     r.leave();
     result
 }
 
-fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
+fn body_inner(r: &mut Reader<'_>, extensible: bool, out: &mut BodyStructure) -> PResult<()> {
     r.byte(b'(', "(")?;
     if r.peek() == Some(b'(') {
         let mut parts = Vec::with_capacity(2);
         while r.peek() == Some(b'(') {
-            parts.push(body_structure(r, extensible)?);
+            parts.push(placeholder());
+            let index = parts.len() - 1;
+            body_into(r, extensible, &mut parts[index])?;
         }
         r.sp()?;
         let mut subtype = IString::default();
@@ -187,12 +214,13 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
             }
         }
         r.byte(b')', ")")?;
-        return Ok(BodyStructure::Multipart {
+        *out = BodyStructure::Multipart {
             parts,
             subtype,
             params: params_out,
             extension,
-        });
+        };
+        return Ok(());
     }
     let mut media_type = IString::default();
     r.string_into(&mut media_type)?;
@@ -214,7 +242,7 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
         r.sp()?;
         let envelope = envelope(r)?;
         r.sp()?;
-        let body = Box::new(body_structure(r, extensible)?);
+        let body = body_structure(r, extensible)?;
         r.sp()?;
         SinglePartKind::Message {
             subtype,
@@ -241,9 +269,10 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool) -> PResult<BodyStructure> {
         extension = Some(ext);
     }
     r.byte(b')', ")")?;
-    Ok(BodyStructure::Single {
+    *out = BodyStructure::Single {
         kind,
         fields,
         extension,
-    })
+    };
+    Ok(())
 }

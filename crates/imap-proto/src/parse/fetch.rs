@@ -241,9 +241,9 @@ pub(crate) fn fetch_item(r: &mut Reader<'_>) -> PResult<FetchItem> {
     } else if is(b"ENVELOPE") {
         FetchItem::Envelope(envelope(r)?)
     } else if is(b"BODYSTRUCTURE") {
-        FetchItem::BodyStructure(Box::new(body_structure(r, true)?))
+        FetchItem::BodyStructure(body_structure(r, true)?)
     } else if is(b"BODY") {
-        FetchItem::Body(Box::new(body_structure(r, false)?))
+        FetchItem::Body(body_structure(r, false)?)
     } else if is(b"INTERNALDATE") {
         FetchItem::InternalDate(date_time(r)?)
     } else if is(b"RFC822") {
