@@ -32,7 +32,7 @@
 //! | module | what it does |
 //! |---|---|
 //! | [`framing`] | splits a byte stream into messages (lines plus `{n}`/`{n+}`/`~{n}` literals), enforces [`framing::Limits`], reports synchronising literals that wait for `+`, optionally streams big literals in pieces; [`framing::split_stream`] walks a recorded stream with offsets |
-//! | [`parse`] | parses one message into [`types`], zero-copy over [`bytes::Bytes`]; [`parse::ParseOptions`] holds nesting depth, item count and documented leniences; [`parse::ClientStreamParser`] knows when SASL lines and `DONE` are due; [`parse::append_head`] and [`parse::fetch_head`] and friends parse messages whose literals are streamed |
+//! | [`parse`] | parses one message into [`types`]; long strings and literals share the message's [`bytes::Bytes`], short strings are stored inline; [`parse::ParseOptions`] holds nesting depth, item count and documented leniences; [`parse::ClientStreamParser`] knows when SASL lines and `DONE` are due; [`parse::append_head`] and [`parse::fetch_head`] and friends parse messages whose literals are streamed |
 //! | [`encode`] | writes any value back, choosing atom, quoted string, synchronising literal, LITERAL+/LITERAL-, literal8 or quoted UTF-8 from the peer's capabilities, and yields line/literal fragments |
 //! | [`types`] | one type model for IMAP4rev2 and IMAP4rev1 plus every extension, always compiled |
 //! | [`error`] | `ParseError { kind, offset }`, `FramingError`, `ValidationError` |

@@ -1,7 +1,9 @@
-//! Parsing one framed message into [`types`](crate::types), zero-copy over [`Bytes`].
+//! Parsing one framed message into [`types`](crate::types) over [`Bytes`].
 //!
 //! Every entry point takes the message as [`Bytes`] (what [`framing`](crate::framing)
-//! hands out after `split_to(len).freeze()`), so parsed values share its memory.
+//! hands out after `split_to(len).freeze()`), so long strings and literal data share its
+//! memory; strings of up to 22 bytes are copied inline, which is cheaper than a
+//! reference count.
 //! A message that is cut short is [`Status::Incomplete`], not an error.
 
 mod body;
