@@ -202,6 +202,14 @@ fn preview() {
         4,
         vec![FetchItem::Preview(Some(istring("Preview\r\ntext")))],
     );
+    // A lone PREVIEW followed by the command's modifiers (imap_roundtrip finding).
+    let value = command(b"a1 UID FETCH 1:* PREVIEW (CHANGEDSINCE 5)\r\n");
+    assert!(matches!(
+        &value.body,
+        CommandBody::Fetch { attributes: FetchAttributes::List(attributes), changed_since: Some(5), .. }
+            if attributes == &[FetchAttribute::Preview { lazy: false }]
+    ));
+    command_round_trip(&value);
     // `preview-mod` defines LAZY only; anything else is not a modifier.
     let bytes = bytes::Bytes::from_static(b"A1 FETCH 1 (PREVIEW (EAGER))\r\n");
     assert!(imap_proto::parse::command(&bytes, &Default::default()).is_err());

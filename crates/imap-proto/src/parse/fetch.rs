@@ -83,9 +83,19 @@ fn partial(r: &mut Reader<'_>) -> PResult<Option<Partial>> {
 }
 
 /// `[SP "(" preview-mod *(SP preview-mod) ")"]` after PREVIEW (RFC 8970); `LAZY`
-/// is the only modifier defined, so the answer is whether it was given.
+/// is the only modifier defined, so the answer is whether it was given. A lone
+/// `PREVIEW` may be followed by the command's own `(CHANGEDSINCE n)`, so the list is
+/// the modifiers' only when it starts with one (the imap_roundtrip fuzz target found
+/// `UID FETCH 1 PREVIEW (CHANGEDSINCE 5)` read the other way).
 fn preview_modifiers(r: &mut Reader<'_>) -> PResult<bool> {
     if !(r.peek() == Some(b' ') && r.peek_at(1) == Some(b'(')) {
+        return Ok(false);
+    }
+    let start = r.pos;
+    r.pos += 2;
+    let modifier = r.keyword(b"LAZY");
+    r.pos = start;
+    if !modifier {
         return Ok(false);
     }
     r.pos += 1;
