@@ -180,10 +180,13 @@ fn block_needs_work(window: &[u8]) -> bool {
     ) else {
         return true;
     };
+    // An LF is fine when a CR is before it and no dot after it. In CRLF text the LF and
+    // "CR before" masks are equal, so their difference (which also catches a bare CR, whose
+    // block is then merely looked at) and the dots after an LF are all that is tested.
     let mut any = 0u8;
     for j in 0..BLOCK {
-        let line_ending_done = u8::from(before[j] == b'\r') & u8::from(after[j] != b'.');
-        any |= u8::from(at[j] == b'\n') & !line_ending_done;
+        let lf = u8::from(at[j] == b'\n');
+        any |= (lf ^ u8::from(before[j] == b'\r')) | (lf & u8::from(after[j] == b'.'));
     }
     any != 0
 }
