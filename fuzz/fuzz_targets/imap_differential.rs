@@ -152,6 +152,11 @@ fn codec_only_allowed(input: &[u8], codec: &Verdict) -> Option<&'static str> {
     if name == "ID" && has(b" )") {
         return Some("ID with a space before )");
     }
+    // RFC 9051 section 9: `status = "STATUS" SP mailbox SP "(" status-att *(SP
+    // status-att) ")"` asks for at least one item; imap-codec takes `()`.
+    if name == "STATUS" && has(b"()") {
+        return Some("STATUS with no item");
+    }
     None
 }
 
