@@ -152,10 +152,11 @@ fn codec_only_allowed(input: &[u8], codec: &Verdict) -> Option<&'static str> {
     if name == "ID" && has(b" )") {
         return Some("ID with a space before )");
     }
-    // RFC 9051 section 9: `status = "STATUS" SP mailbox SP "(" status-att *(SP
-    // status-att) ")"` asks for at least one item; imap-codec takes `()`.
-    if name == "STATUS" && has(b"()") {
-        return Some("STATUS with no item");
+    // RFC 9051 section 9 asks for at least one item in `status = "STATUS" SP mailbox
+    // SP "(" status-att *(SP status-att) ")"` and in FETCH's
+    // `"(" fetch-att *(SP fetch-att) ")"`; imap-codec takes `()` in both.
+    if matches!(name.as_str(), "STATUS" | "FETCH") && has(b"()") {
+        return Some("empty STATUS or FETCH item list");
     }
     None
 }
@@ -211,6 +212,16 @@ fn response_allowed(input: &[u8], ours: &Verdict, _codec: &Verdict) -> Option<&'
     // takes NUL.
     if rejected && input.contains(&0) {
         return Some("NUL in response text");
+    }
+    // RFC 9051 section 7.5.2: "A body type of type TEXT contains, immediately after
+    // the basic fields, the size of the body in text lines." imap-codec reads a
+    // `"TEXT"` part without its line count as `body-type-basic` (the ABNF's
+    // `media-basic = ... / string` allows it); we follow the prose. Coarse: any
+    // rejected FETCH with a TEXT body part.
+    let upper = input.to_ascii_uppercase();
+    let has = |needle: &[u8]| upper.windows(needle.len()).any(|w| w == needle);
+    if rejected && has(b" FETCH ") && has(b"BODY") && has(b"\"TEXT\" ") {
+        return Some("TEXT body part without a line count");
     }
     None
 }
