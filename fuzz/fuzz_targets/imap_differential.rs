@@ -123,6 +123,10 @@ fn command_allowed(command: &imap_proto::Command, input: &[u8]) -> Option<&'stat
         {
             "SEARCHRES $"
         }
+        // RFC 9394 section 4: the PARTIAL fetch modifier.
+        CommandBody::Fetch {
+            partial: Some(_), ..
+        } => "FETCH (PARTIAL range)",
         // RFC 8474 / 8514 / 8970 fetch attributes, RFC 2971 ID with NIL values.
         CommandBody::Fetch { .. }
             if ["EMAILID", "THREADID", "SAVEDATE", "PREVIEW", "X-GM-"]

@@ -463,15 +463,17 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
             sequence_set(),
             fetch_attributes(),
             option::of(any::<u64>()),
-            any::<bool>()
+            any::<bool>(),
+            option::of(partial_range()),
         )
-            .prop_map(|(uid, set, attributes, changed_since, vanished)| {
+            .prop_map(|(uid, set, attributes, changed_since, vanished, partial)| {
                 CommandBody::Fetch {
                     uid,
                     set,
                     attributes,
                     changed_since,
                     vanished,
+                    partial,
                 }
             }),
         (

@@ -115,6 +115,65 @@ fn partial_ranges_refuse_what_the_grammar_refuses() {
     }
 }
 
+/// RFC 9394 section 4: PARTIAL as a FETCH modifier pages through the messages of the set,
+/// alone and next to CONDSTORE's CHANGEDSINCE; a range PARTIAL refuses in SEARCH is
+/// refused here too.
+#[test]
+fn partial_fetch_modifier() {
+    let all = SequenceSet::Items(vec![SeqItem::Range(
+        SeqNumber::Value(nz(1)),
+        SeqNumber::Largest,
+    )]);
+    let flags = FetchAttributes::List(vec![FetchAttribute::Flags]);
+    known_command(
+        b"01 UID FETCH 1:* (FLAGS) (PARTIAL -1:-30)\r\n",
+        &CommandBody::Fetch {
+            uid: true,
+            set: all.clone(),
+            attributes: flags.clone(),
+            changed_since: None,
+            vanished: false,
+            partial: Some(PartialRange::Last(nz(1), nz(30))),
+        },
+    );
+    known_command(
+        b"02 FETCH 1:* (FLAGS) (CHANGEDSINCE 12345 PARTIAL 31:60)\r\n",
+        &CommandBody::Fetch {
+            uid: false,
+            set: all.clone(),
+            attributes: flags.clone(),
+            changed_since: Some(12345),
+            vanished: false,
+            partial: Some(PartialRange::First(nz(31), nz(60))),
+        },
+    );
+    known_command(
+        b"03 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 7 VANISHED PARTIAL 1:10)\r\n",
+        &CommandBody::Fetch {
+            uid: true,
+            set: all,
+            attributes: flags,
+            changed_since: Some(7),
+            vanished: true,
+            partial: Some(PartialRange::First(nz(1), nz(10))),
+        },
+    );
+    for wire in [
+        &b"04 FETCH 1:* (FLAGS) (PARTIAL 0:5)\r\n"[..],
+        b"04 FETCH 1:* (FLAGS) (PARTIAL 1:*)\r\n",
+        b"04 FETCH 1:* (FLAGS) (PARTIAL -1:5)\r\n",
+        b"04 FETCH 1:* (FLAGS) (PARTIAL)\r\n",
+    ] {
+        let bytes = bytes::Bytes::copy_from_slice(wire);
+        let status = imap_proto::parse::command(&bytes, &Default::default());
+        assert!(
+            status.is_err(),
+            "{} -> {status:?}",
+            String::from_utf8_lossy(wire)
+        );
+    }
+}
+
 /// RFC 9394 section 3.1 responses (the first with a sequence set in place of the
 /// RFC's elided `...`).
 #[test]

@@ -213,23 +213,31 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             attributes,
             changed_since,
             vanished,
+            partial,
             ..
         } => {
             w.sp();
             sequence_set(w, set);
             w.sp();
             fetch_attributes(w, attributes);
-            if changed_since.is_some() || *vanished {
-                w.raw(b" (");
+            if changed_since.is_some() || *vanished || partial.is_some() {
+                // Modifiers separated by single spaces, in a fixed order.
+                let mut sep: &[u8] = b" (";
                 if let Some(modseq) = changed_since {
+                    w.raw(sep);
                     w.raw(b"CHANGEDSINCE ");
                     w.number(*modseq);
-                    if *vanished {
-                        w.sp();
-                    }
+                    sep = b" ";
                 }
                 if *vanished {
+                    w.raw(sep);
                     w.raw(b"VANISHED");
+                    sep = b" ";
+                }
+                if let Some(range) = partial {
+                    w.raw(sep);
+                    w.raw(b"PARTIAL ");
+                    partial_range(w, range);
                 }
                 w.byte(b')');
             }

@@ -487,6 +487,7 @@ fn fetch(r: &mut Reader<'_>, uid: bool) -> PResult<CommandBody> {
     let attributes = fetch_attributes(r)?;
     let mut changed_since = None;
     let mut vanished = false;
+    let mut partial = None;
     if r.peek() == Some(b' ') && !r.at_crlf() {
         r.pos += 1;
         r.paren_list(false, |r| {
@@ -496,6 +497,10 @@ fn fetch(r: &mut Reader<'_>, uid: bool) -> PResult<CommandBody> {
                 Ok(())
             } else if r.keyword(b"VANISHED") {
                 vanished = true;
+                Ok(())
+            } else if r.keyword(b"PARTIAL") {
+                r.sp()?;
+                partial = Some(super::search::partial_range(r)?);
                 Ok(())
             } else {
                 Err(r.expected("fetch modifier"))
@@ -508,6 +513,7 @@ fn fetch(r: &mut Reader<'_>, uid: bool) -> PResult<CommandBody> {
         attributes,
         changed_since,
         vanished,
+        partial,
     })
 }
 

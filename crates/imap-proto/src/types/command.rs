@@ -9,7 +9,7 @@ use super::flag::{Flag, MailboxAttribute};
 use super::gmail::GmailLabel;
 use super::mailbox::Mailbox;
 use super::mailbox_data::{ListReturn, ListSelect, MetadataEntry, StatusAttribute};
-use super::search::{SearchKey, SearchReturn, SortCriterion};
+use super::search::{PartialRange, SearchKey, SearchReturn, SortCriterion};
 use super::sequence::SequenceSet;
 
 /// A tagged command.
@@ -227,7 +227,7 @@ pub enum CommandBody {
         /// Keys, and-ed.
         criteria: Vec<SearchKey>,
     },
-    /// `[UID] FETCH set attrs [(CHANGEDSINCE n [VANISHED])]`
+    /// `[UID] FETCH set attrs [(CHANGEDSINCE n [VANISHED] [PARTIAL range])]`
     Fetch {
         /// UID form.
         uid: bool,
@@ -239,6 +239,10 @@ pub enum CommandBody {
         changed_since: Option<u64>,
         /// `VANISHED` (QRESYNC, UID FETCH only).
         vanished: bool,
+        /// `PARTIAL range` (RFC 9394 §4): only this page of the messages in `set` (which
+        /// `CHANGEDSINCE` may narrow first), counted from the lowest or, for `-n:-m`, the
+        /// highest.
+        partial: Option<PartialRange>,
     },
     /// `[UID] STORE set [(UNCHANGEDSINCE n)] [+|-]FLAGS[.SILENT] (flags)`
     Store {
