@@ -46,8 +46,8 @@
 //! and THREAD (5256), BINARY (3516), UTF8=ACCEPT (6855), OBJECTID (8474), STATUS=SIZE
 //! (8438), SAVEDATE (8514), APPENDLIMIT (7889), COMPRESS=DEFLATE (4978, the command),
 //! UNAUTHENTICATE (8437), MULTIAPPEND (3502), WITHIN (5032), PARTIAL (9394, in SEARCH
-//! RETURN, ESEARCH and as a FETCH modifier), PREVIEW (8970) and Gmail's X-GM-EXT-1 (X-GM-MSGID, X-GM-THRID,
-//! X-GM-LABELS, X-GM-RAW). Unknown capabilities,
+//! RETURN, ESEARCH and as a FETCH modifier), PREVIEW (8970) and Gmail's X-GM-EXT-1
+//! (X-GM-MSGID, X-GM-THRID, X-GM-LABELS, X-GM-RAW). Unknown capabilities,
 //! response codes, FETCH items and untagged data are kept raw.
 //!
 //! # Features
