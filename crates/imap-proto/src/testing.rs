@@ -521,32 +521,36 @@ fn command_body() -> impl Strategy<Value = CommandBody> {
         ),
         (
             any::<bool>(),
+            option::of(vec(search_return(), 0..3)),
             vec((any::<bool>(), 0usize..9), 1..3),
             astring(),
             vec(search_key(), 1..3)
         )
-            .prop_map(|(uid, criteria, charset, search)| CommandBody::Sort {
-                uid,
-                criteria: criteria
-                    .into_iter()
-                    .map(|(reverse, key)| SortCriterion {
-                        reverse,
-                        key: [
-                            SortKey::Arrival,
-                            SortKey::Cc,
-                            SortKey::Date,
-                            SortKey::From,
-                            SortKey::Size,
-                            SortKey::Subject,
-                            SortKey::To,
-                            SortKey::DisplayFrom,
-                            SortKey::DisplayTo
-                        ][key]
-                    })
-                    .collect(),
-                charset,
-                search
-            }),
+            .prop_map(
+                |(uid, returns, criteria, charset, search)| CommandBody::Sort {
+                    uid,
+                    returns,
+                    criteria: criteria
+                        .into_iter()
+                        .map(|(reverse, key)| SortCriterion {
+                            reverse,
+                            key: [
+                                SortKey::Arrival,
+                                SortKey::Cc,
+                                SortKey::Date,
+                                SortKey::From,
+                                SortKey::Size,
+                                SortKey::Subject,
+                                SortKey::To,
+                                SortKey::DisplayFrom,
+                                SortKey::DisplayTo
+                            ][key]
+                        })
+                        .collect(),
+                    charset,
+                    search
+                }
+            ),
         (any::<bool>(), atom(), astring(), vec(search_key(), 1..3)).prop_map(
             |(uid, algorithm, charset, search)| CommandBody::Thread {
                 uid,

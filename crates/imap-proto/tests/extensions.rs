@@ -174,6 +174,47 @@ fn partial_fetch_modifier() {
     }
 }
 
+/// RFC 5267 ESORT: `SORT RETURN (...)` answers with ESEARCH, and RFC 9394 PARTIAL pages
+/// the sorted result; a SORT without RETURN keeps `returns: None`.
+#[test]
+fn sort_return_options() {
+    let date = vec![SortCriterion {
+        reverse: false,
+        key: SortKey::Date,
+    }];
+    let utf8 = AString::try_from("UTF-8").expect("astring");
+    for (wire, returns) in [
+        (
+            &b"A283 SORT RETURN (MIN MAX COUNT) (DATE) UTF-8 ALL\r\n"[..],
+            Some(vec![
+                SearchReturn::Min,
+                SearchReturn::Max,
+                SearchReturn::Count,
+            ]),
+        ),
+        (
+            b"A284 SORT RETURN (PARTIAL -1:-20) (DATE) UTF-8 ALL\r\n",
+            Some(vec![SearchReturn::Partial(PartialRange::Last(
+                nz(1),
+                nz(20),
+            ))]),
+        ),
+        (b"A285 SORT RETURN () (DATE) UTF-8 ALL\r\n", Some(vec![])),
+        (b"A286 SORT (DATE) UTF-8 ALL\r\n", None),
+    ] {
+        known_command(
+            wire,
+            &CommandBody::Sort {
+                uid: false,
+                returns,
+                criteria: date.clone(),
+                charset: utf8.clone(),
+                search: vec![SearchKey::All],
+            },
+        );
+    }
+}
+
 /// RFC 9394 section 3.1 responses (the first with a sequence set in place of the
 /// RFC's elided `...`).
 #[test]

@@ -20,6 +20,23 @@ pub(crate) fn command(w: &mut Writer<'_>, command: &Command) {
     w.crlf();
 }
 
+/// ` RETURN (options)` of SEARCH (RFC 4731) and SORT (RFC 5267).
+fn search_returns(w: &mut Writer<'_>, returns: &[SearchReturn]) {
+    w.raw(b" RETURN ");
+    w.list(returns, |w, r| match r {
+        SearchReturn::Min => w.raw(b"MIN"),
+        SearchReturn::Max => w.raw(b"MAX"),
+        SearchReturn::All => w.raw(b"ALL"),
+        SearchReturn::Count => w.raw(b"COUNT"),
+        SearchReturn::Save => w.raw(b"SAVE"),
+        SearchReturn::Partial(range) => {
+            w.raw(b"PARTIAL ");
+            partial_range(w, range);
+        }
+        SearchReturn::Other(atom) => w.raw(atom.as_bytes()),
+    });
+}
+
 fn body(w: &mut Writer<'_>, body: &CommandBody) {
     w.raw(body.name().as_bytes());
     match body {
@@ -187,19 +204,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             ..
         } => {
             if let Some(returns) = returns {
-                w.raw(b" RETURN ");
-                w.list(returns, |w, r| match r {
-                    SearchReturn::Min => w.raw(b"MIN"),
-                    SearchReturn::Max => w.raw(b"MAX"),
-                    SearchReturn::All => w.raw(b"ALL"),
-                    SearchReturn::Count => w.raw(b"COUNT"),
-                    SearchReturn::Save => w.raw(b"SAVE"),
-                    SearchReturn::Partial(range) => {
-                        w.raw(b"PARTIAL ");
-                        partial_range(w, range);
-                    }
-                    SearchReturn::Other(atom) => w.raw(atom.as_bytes()),
-                });
+                search_returns(w, returns);
             }
             if let Some(charset) = charset {
                 w.raw(b" CHARSET ");
@@ -287,11 +292,15 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             w.mailbox(mailbox);
         }
         CommandBody::Sort {
+            returns,
             criteria,
             charset,
             search,
             ..
         } => {
+            if let Some(returns) = returns {
+                search_returns(w, returns);
+            }
             w.sp();
             w.list(criteria, |w, c| {
                 if c.reverse {

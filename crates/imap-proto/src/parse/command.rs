@@ -611,12 +611,19 @@ fn search(r: &mut Reader<'_>, uid: bool) -> PResult<CommandBody> {
 
 fn sort(r: &mut Reader<'_>, uid: bool) -> PResult<CommandBody> {
     r.sp()?;
+    let mut returns = None;
+    if r.keyword(b"RETURN") {
+        r.sp()?;
+        returns = Some(r.paren_list(true, search_return)?);
+        r.sp()?;
+    }
     let criteria = r.paren_list(false, sort_criterion)?;
     r.sp()?;
     let charset = r.astring()?;
     r.sp()?;
     Ok(CommandBody::Sort {
         uid,
+        returns,
         criteria,
         charset,
         search: search_keys(r)?,

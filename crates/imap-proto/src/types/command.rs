@@ -295,6 +295,9 @@ pub enum CommandBody {
     Sort {
         /// UID form.
         uid: bool,
+        /// `RETURN (options)` (RFC 5267 ESORT): the answer comes as ESEARCH, like a
+        /// SEARCH with RETURN; `PARTIAL` (RFC 9394) pages the sorted result.
+        returns: Option<Vec<SearchReturn>>,
         /// Sort criteria.
         criteria: Vec<SortCriterion>,
         /// Charset.
