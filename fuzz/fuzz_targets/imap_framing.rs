@@ -2,7 +2,7 @@
 //! byte exactly once, and gives the same messages whatever the chunking.
 #![no_main]
 
-use imap_proto::framing::{split_stream, Direction, Framer, Limits, Progress, StreamItem};
+use imap_proto::framing::{split_stream, Direction, Limits, StreamItem};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -36,32 +36,7 @@ fuzz_target!(|data: &[u8]| {
     let total: usize = whole.iter().map(|(_, b)| b.len()).sum();
     assert_eq!(total, stream.len());
 
-    let mut framer = Framer::new(direction, limits);
-    let mut buffer = Vec::new();
-    let mut current: Vec<u8> = Vec::new();
-    let mut messages = Vec::new();
-    for piece in stream.chunks(chunk) {
-        buffer.extend_from_slice(piece);
-        loop {
-            match framer.advance(&buffer) {
-                Progress::Incomplete => break,
-                Progress::ContinuationNeeded { .. } => {}
-                Progress::Message { len } => {
-                    current.extend(buffer.drain(..len));
-                    messages.push(std::mem::take(&mut current));
-                }
-                Progress::LiteralStarted { head, .. } => current.extend(buffer.drain(..head)),
-                Progress::LiteralData { len, .. } => current.extend(buffer.drain(..len)),
-                Progress::Discard { len, .. } => {
-                    assert!(len <= buffer.len());
-                    buffer.drain(..len);
-                    // A message refused after part of it was streamed is dropped whole.
-                    current.clear();
-                }
-                _ => {}
-            }
-        }
-    }
+    let messages = imap_proto::testing::frame_in_pieces(direction, limits, stream, chunk);
     // Streamed or not, the same messages come out (a refused message is dropped whole).
     let expected: Vec<Vec<u8>> = whole.into_iter().filter(|(ok, _)| *ok).map(|(_, b)| b).collect();
     assert_eq!(messages, expected);

@@ -946,34 +946,6 @@ mod tests {
         ));
     }
 
-    /// Frames `stream` `chunk` bytes at a time and returns the messages.
-    fn chunked(direction: Direction, limits: Limits, stream: &[u8], chunk: usize) -> Vec<Vec<u8>> {
-        let mut framer = Framer::new(direction, limits);
-        let mut buffer = Vec::new();
-        let mut current = Vec::new();
-        let mut out = Vec::new();
-        for piece in stream.chunks(chunk) {
-            buffer.extend_from_slice(piece);
-            loop {
-                match framer.advance(&buffer) {
-                    Progress::Incomplete => break,
-                    Progress::ContinuationNeeded { .. } => {}
-                    Progress::Message { len } => {
-                        current.extend(buffer.drain(..len));
-                        out.push(std::mem::take(&mut current));
-                    }
-                    Progress::LiteralStarted { head: len, .. }
-                    | Progress::LiteralData { len, .. } => current.extend(buffer.drain(..len)),
-                    Progress::Discard { len, .. } => {
-                        buffer.drain(..len);
-                        current.clear();
-                    }
-                }
-            }
-        }
-        out
-    }
-
     /// Regressions found by the imap_framing fuzz target: a long first line discarded in
     /// pieces must still be inspected from its real start (a `+` inside it made it look
     /// like a continuation), a literal announcement must stay inside the kept tail, and
@@ -1005,12 +977,12 @@ mod tests {
                 max_literals: 8,
                 stream_literals_over: 8,
             };
-            let whole = chunked(Direction::ServerToClient, limits, stream, stream.len());
+            let frame = |chunk| {
+                crate::testing::frame_in_pieces(Direction::ServerToClient, limits, stream, chunk)
+            };
+            let whole = frame(stream.len());
             for chunk in 1..16 {
-                assert_eq!(
-                    chunked(Direction::ServerToClient, limits, stream, chunk),
-                    whole
-                );
+                assert_eq!(frame(chunk), whole);
             }
         }
     }

@@ -26,7 +26,46 @@ use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
 
+use crate::framing::{Direction, Framer, Limits, Progress};
 use crate::types::*;
+
+/// Frames `stream` fed `chunk` bytes at a time, as a session reading the network would, and
+/// returns the whole messages (literals streamed in pieces are put back together; a message
+/// refused after part of it was streamed is dropped whole). Framing must not depend on the
+/// chunking, so this equals the result with `chunk = stream.len()`.
+pub fn frame_in_pieces(
+    direction: Direction,
+    limits: Limits,
+    stream: &[u8],
+    chunk: usize,
+) -> Vec<Vec<u8>> {
+    let mut framer = Framer::new(direction, limits);
+    let mut buffer = Vec::new();
+    let mut current = Vec::new();
+    let mut messages = Vec::new();
+    for piece in stream.chunks(chunk.max(1)) {
+        buffer.extend_from_slice(piece);
+        loop {
+            match framer.advance(&buffer) {
+                Progress::Incomplete => break,
+                Progress::ContinuationNeeded { .. } => {}
+                Progress::Message { len } => {
+                    current.extend(buffer.drain(..len));
+                    messages.push(std::mem::take(&mut current));
+                }
+                Progress::LiteralStarted { head: len, .. } | Progress::LiteralData { len, .. } => {
+                    current.extend(buffer.drain(..len))
+                }
+                Progress::Discard { len, .. } => {
+                    assert!(len <= buffer.len(), "discard past the buffer");
+                    buffer.drain(..len);
+                    current.clear();
+                }
+            }
+        }
+    }
+    messages
+}
 
 fn bytes_from(v: Vec<u8>) -> Bytes {
     Bytes::from(v)
