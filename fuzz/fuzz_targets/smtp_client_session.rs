@@ -11,21 +11,9 @@ use smtp_proto::client::{
 };
 use smtp_proto::types::{Command, ForwardPath, ReversePath};
 
-struct Cursor<'a>(&'a [u8]);
-
-impl Cursor<'_> {
-    fn byte(&mut self) -> Option<u8> {
-        let (b, rest) = self.0.split_first()?;
-        self.0 = rest;
-        Some(*b)
-    }
-    fn take(&mut self, n: usize) -> &[u8] {
-        let n = n.min(self.0.len());
-        let (a, b) = self.0.split_at(n);
-        self.0 = b;
-        a
-    }
-}
+#[path = "../common/cursor.rs"]
+mod cursor;
+use cursor::Cursor;
 
 /// An envelope of 1 to 4 recipients with one of the recipient policies.
 fn envelope(n: u8) -> Envelope {

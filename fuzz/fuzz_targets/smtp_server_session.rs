@@ -8,21 +8,9 @@ use libfuzzer_sys::fuzz_target;
 use smtp_proto::server::{Config, Event, RequestId, Server};
 use smtp_proto::types::{AuthMechanism, Reply, ReplyCode};
 
-struct Cursor<'a>(&'a [u8]);
-
-impl Cursor<'_> {
-    fn byte(&mut self) -> Option<u8> {
-        let (b, rest) = self.0.split_first()?;
-        self.0 = rest;
-        Some(*b)
-    }
-    fn take(&mut self, n: usize) -> &[u8] {
-        let n = n.min(self.0.len());
-        let (a, b) = self.0.split_at(n);
-        self.0 = b;
-        a
-    }
-}
+#[path = "../common/cursor.rs"]
+mod cursor;
+use cursor::Cursor;
 
 fuzz_target!(|data: &[u8]| {
     let mut cur = Cursor(data);
