@@ -859,12 +859,15 @@ impl CmdParser<'_> {
         if inner.get(len) != Some(&b'>') {
             return None;
         }
-        let m = Mailbox {
-            raw: self.src.text(&inner[..len]),
-            at: local as u32,
-            host: HostKind::Domain,
+        let span = MbSpan {
+            local,
+            len,
+            lit: None,
         };
-        Some((m, &inner[len + 1..]))
+        Some((
+            build_mailbox(self.src, &inner[..len], span),
+            &inner[len + 1..],
+        ))
     }
 
     fn rcpt(&self, args: Option<&[u8]>) -> Result<Command, ParseError> {
