@@ -145,51 +145,42 @@ fn ours_responses(stream: &Bytes) -> usize {
     parsed
 }
 
-fn codec_commands(mut input: &[u8]) -> usize {
+/// Decodes messages off the front of `input` until it is empty or `decode` fails; the count.
+/// `decode` gives the rest after one message (and consumes the value with `black_box`).
+fn decode_all(mut input: &[u8], decode: impl Fn(&[u8]) -> Option<&[u8]>) -> usize {
+    let mut parsed = 0;
+    while !input.is_empty() {
+        let Some(rest) = decode(input) else { break };
+        input = rest;
+        parsed += 1;
+    }
+    parsed
+}
+
+fn codec_commands(input: &[u8]) -> usize {
     let codec = CommandCodec::default();
-    let mut parsed = 0;
-    while !input.is_empty() {
-        match codec.decode(input) {
-            Ok((rest, command)) => {
-                black_box(command);
-                input = rest;
-                parsed += 1;
-            }
-            Err(_) => break,
-        }
-    }
-    parsed
+    decode_all(input, |i| {
+        let (rest, command) = codec.decode(i).ok()?;
+        black_box(command);
+        Some(rest)
+    })
 }
 
-fn codec_responses(mut input: &[u8]) -> usize {
+fn codec_responses(input: &[u8]) -> usize {
     let codec = ResponseCodec::default();
-    let mut parsed = 0;
-    while !input.is_empty() {
-        match codec.decode(input) {
-            Ok((rest, response)) => {
-                black_box(response);
-                input = rest;
-                parsed += 1;
-            }
-            Err(_) => break,
-        }
-    }
-    parsed
+    decode_all(input, |i| {
+        let (rest, response) = codec.decode(i).ok()?;
+        black_box(response);
+        Some(rest)
+    })
 }
 
-fn djc_responses(mut input: &[u8]) -> usize {
-    let mut parsed = 0;
-    while !input.is_empty() {
-        match djc_imap_proto::Response::parse(input) {
-            Ok((rest, response)) => {
-                black_box(response);
-                input = rest;
-                parsed += 1;
-            }
-            Err(_) => break,
-        }
-    }
-    parsed
+fn djc_responses(input: &[u8]) -> usize {
+    decode_all(input, |i| {
+        let (rest, response) = djc_imap_proto::Response::parse(i).ok()?;
+        black_box(response);
+        Some(rest)
+    })
 }
 
 fn bench(c: &mut Criterion) {
