@@ -25,10 +25,14 @@ pub fn encoders() -> Vec<Encoder> {
     ]
 }
 
-/// Parses a whole command, asserting it used every byte.
-pub fn command(wire: &[u8]) -> Command {
+/// Parses `wire` with `parse`, asserting a complete value that used every byte.
+fn whole<T: std::fmt::Debug, E: std::fmt::Debug>(
+    wire: &[u8],
+    options: &ParseOptions,
+    parse: fn(&Bytes, &ParseOptions) -> Result<Status<T>, E>,
+) -> T {
     let bytes = Bytes::copy_from_slice(wire);
-    match parse::command(&bytes, &ParseOptions::default()) {
+    match parse(&bytes, options) {
         Ok(Status::Complete { value, len }) => {
             assert_eq!(
                 len,
@@ -42,21 +46,14 @@ pub fn command(wire: &[u8]) -> Command {
     }
 }
 
+/// Parses a whole command, asserting it used every byte.
+pub fn command(wire: &[u8]) -> Command {
+    whole(wire, &ParseOptions::default(), parse::command)
+}
+
 /// Parses a whole response, asserting it used every byte.
 pub fn response_with(wire: &[u8], options: &ParseOptions) -> Response {
-    let bytes = Bytes::copy_from_slice(wire);
-    match parse::response(&bytes, options) {
-        Ok(Status::Complete { value, len }) => {
-            assert_eq!(
-                len,
-                wire.len(),
-                "left over: {:?}",
-                String::from_utf8_lossy(&wire[len..])
-            );
-            value
-        }
-        other => panic!("{:?} -> {other:?}", String::from_utf8_lossy(wire)),
-    }
+    whole(wire, options, parse::response)
 }
 
 /// Parses a whole response with strict options.
