@@ -348,16 +348,30 @@ fn host_span(i: In<'_>) -> Res<'_, Option<Lit>> {
 
 /// The kind of the host text `raw` (already validated as `lit` says).
 #[inline(always)]
-fn host_kind(raw: &[u8], lit: Option<Lit>) -> HostKind {
+fn host_kind(lit: Option<Lit>) -> HostKind {
     match lit {
         None => HostKind::Domain,
-        Some(Lit::V4) => {
-            HostKind::Ipv4(ipv4(&raw[1..raw.len() - 1]).unwrap_or(Ipv4Addr::UNSPECIFIED))
-        }
-        Some(Lit::V6) => {
-            HostKind::Ipv6(ipv6(&raw[6..raw.len() - 1]).unwrap_or(Ipv6Addr::UNSPECIFIED))
-        }
+        Some(Lit::V4) => HostKind::Ipv4,
+        Some(Lit::V6) => HostKind::Ipv6,
         Some(Lit::General) => HostKind::General,
+    }
+}
+
+/// The [`Host`] for the host text `raw` (validated as `kind` says); `text` makes the texts
+/// kept (a domain, a general literal's contents). IP literals are read from the text again
+/// here rather than stored parsed: that keeps a [`Mailbox`](crate::types::Mailbox) small,
+/// and few callers ask.
+pub(crate) fn host_of(raw: &[u8], kind: HostKind, text: impl FnOnce(&[u8]) -> Text) -> Host {
+    let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
+    match kind {
+        HostKind::Domain => Host::Domain(Domain(text(raw))),
+        HostKind::Ipv4 => Host::Literal(AddressLiteral::Ipv4(
+            ipv4(inner).unwrap_or(Ipv4Addr::UNSPECIFIED),
+        )),
+        HostKind::Ipv6 => Host::Literal(AddressLiteral::Ipv6(
+            ipv6(inner.get(5..).unwrap_or_default()).unwrap_or(Ipv6Addr::UNSPECIFIED),
+        )),
+        HostKind::General => Host::Literal(AddressLiteral::General(GeneralLiteral(text(inner)))),
     }
 }
 
@@ -391,15 +405,7 @@ impl Src<'_> {
 
 /// Builds the [`Host`] for the host text `raw` (a slice of the source).
 fn build_host(src: Src<'_>, raw: &[u8], lit: Option<Lit>) -> Host {
-    match host_kind(raw, lit) {
-        HostKind::Domain => Host::Domain(Domain(src.text(raw))),
-        HostKind::Ipv4(a) => Host::Literal(AddressLiteral::Ipv4(a)),
-        HostKind::Ipv6(a) => Host::Literal(AddressLiteral::Ipv6(a)),
-        HostKind::General => {
-            let inner = &raw[1..raw.len().saturating_sub(1).max(1)];
-            Host::Literal(AddressLiteral::General(GeneralLiteral(src.text(inner))))
-        }
-    }
+    host_of(raw, host_kind(lit), |t| src.text(t))
 }
 
 fn host<'a>(src: Src<'_>, i: In<'a>) -> Res<'a, Host> {
@@ -499,7 +505,7 @@ fn build_mailbox(src: Src<'_>, raw: &[u8], span: MbSpan) -> Mailbox {
     Mailbox {
         raw: src.text(raw),
         at: span.local as u32,
-        host: host_kind(&raw[span.local + 1..], span.lit),
+        host: host_kind(span.lit),
     }
 }
 

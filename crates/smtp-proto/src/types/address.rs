@@ -166,12 +166,12 @@ pub struct Mailbox {
     pub(crate) host: HostKind,
 }
 
-/// The kind of a mailbox's host, with the parsed address of an IP literal.
+/// The kind of a mailbox's host (validated when parsed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum HostKind {
     Domain,
-    Ipv4(Ipv4Addr),
-    Ipv6(Ipv6Addr),
+    Ipv4,
+    Ipv6,
     General,
 }
 
@@ -230,17 +230,9 @@ impl Mailbox {
 
     /// The validated host part.
     pub fn host(&self) -> Host {
-        let text = || Text::from(self.host_str());
-        match self.host {
-            HostKind::Domain => Host::Domain(Domain(text())),
-            HostKind::Ipv4(a) => Host::Literal(AddressLiteral::Ipv4(a)),
-            HostKind::Ipv6(a) => Host::Literal(AddressLiteral::Ipv6(a)),
-            HostKind::General => {
-                let s = self.host_str();
-                let inner = s.get(1..s.len().saturating_sub(1)).unwrap_or_default();
-                Host::Literal(AddressLiteral::General(GeneralLiteral(Text::from(inner))))
-            }
-        }
+        crate::parse::host_of(self.host_str().as_bytes(), self.host, |t| {
+            Text::from(std::str::from_utf8(t).unwrap_or_default())
+        })
     }
 
     /// The domain, when the host is a domain name (not an address literal).
