@@ -23,8 +23,9 @@ use nom::multi::many0_count;
 use crate::types::{
     AddressLiteral, AuthMechanism, Body, Capability, Command, DeliverBy, DeliverByMode, Domain,
     DsnReturn, EhloResponse, EnhancedStatusCode, ForwardPath, FutureRelease, GeneralLiteral, Host,
-    MailAuth, MailParameters, Mailbox, Notify, OriginalRecipient, Parameter, RcptParameters, Reply,
-    ReplyCode, ReplyLine, ReversePath, Rrvs, RrvsMode, SaslResponse, Secret, Text, XText,
+    MailAuth, MailParameters, Mailbox, Notify, OriginalRecipient, Parameter, Parameters,
+    RcptParameters, Reply, ReplyCode, ReplyLine, ReversePath, Rrvs, RrvsMode, SaslResponse, Secret,
+    Text, XText,
 };
 use crate::types::{Compact, HostKind};
 use crate::{ParseError, ParseErrorKind as K};
@@ -832,7 +833,8 @@ impl CmdParser<'_> {
                 (from, rest)
             }
         };
-        let mut params = MailParameters::default();
+        // Boxed on the first parameter (most commands have none).
+        let mut params = Parameters::<MailParameters>::default();
         let mut non_ascii_param = None;
         self.params(rest, |kw, val, at| {
             if !self.ascii && non_ascii_param.is_none() && val.is_some_and(|v| !v.is_ascii()) {
@@ -896,7 +898,7 @@ impl CmdParser<'_> {
         if !self.ascii && !self.opts.smtputf8 && to.mailbox().is_some_and(Mailbox::is_utf8) {
             return Err(self.err(K::Utf8WithoutSmtpUtf8, a));
         }
-        let mut params = RcptParameters::default();
+        let mut params = Parameters::<RcptParameters>::default();
         self.params(rest, |kw, val, at| {
             if !self.ascii && !self.opts.smtputf8 && val.is_some_and(|v| !v.is_ascii()) {
                 // RFC 6533 allows UTF-8 in ORCPT=utf-8;... only under SMTPUTF8 too.

@@ -255,9 +255,15 @@ pub fn command() -> impl Strategy<Value = Command> {
         1 => host().prop_map(|host| Command::Ehlo { host }),
         1 => host().prop_map(|host| Command::Lhlo { host }),
         4 => (reverse_path(), mail_parameters())
-            .prop_map(|(from, parameters)| Command::Mail { from, parameters }),
+            .prop_map(|(from, parameters)| Command::Mail {
+                from,
+                parameters: parameters.into(),
+            }),
         4 => (forward_path(), rcpt_parameters())
-            .prop_map(|(to, parameters)| Command::Rcpt { to, parameters }),
+            .prop_map(|(to, parameters)| Command::Rcpt {
+                to,
+                parameters: parameters.into(),
+            }),
         1 => Just(Command::Data),
         1 => (any::<u64>(), any::<bool>()).prop_map(|(size, last)| Command::Bdat { size, last }),
         1 => Just(Command::Rset),

@@ -346,7 +346,7 @@ fn d1_server_sees_the_unstuffed_message() {
 enum Op {
     /// A transaction: the envelope and the content chunks, given to `send_data` one by one
     /// after `DataRequested` (DATA: one chunk; BDAT: one chunk per `BDAT n`).
-    Mail(Envelope, Vec<Vec<u8>>),
+    Mail(Box<Envelope>, Vec<Vec<u8>>),
     Auth(client::Credentials),
     Send(Command),
     Quit,
@@ -413,13 +413,13 @@ fn ops(t: &Transcript) -> Vec<Op> {
                     i += 1;
                 }
                 let mut env = Envelope::new(from, rcpts);
-                env.parameters = parameters;
+                env.parameters = parameters.into_inner();
                 if lines[i] == "RSET" {
                     // An envelope the client aborts after a refused recipient (RFC 5321
                     // Appendix D.2): the session sends RSET itself under RequireAll.
                     i += 1;
                     let env = env.with_recipient_policy(RecipientPolicy::RequireAll);
-                    ops.push(Op::Mail(env, Vec::new()));
+                    ops.push(Op::Mail(Box::new(env), Vec::new()));
                     continue;
                 }
                 let mut chunks = Vec::new();
@@ -452,7 +452,7 @@ fn ops(t: &Transcript) -> Vec<Op> {
                         chunks.push(chunk);
                     }
                 }
-                ops.push(Op::Mail(env, chunks));
+                ops.push(Op::Mail(Box::new(env), chunks));
             }
             auth @ Command::Auth { .. } => {
                 let (credentials, used) = credentials(auth, &lines[i..]);
@@ -509,7 +509,7 @@ fn client_run(t: &Transcript, split: &[usize]) -> (Vec<u8>, Vec<CEvent>) {
                 match ops.next() {
                     Some(Op::Mail(env, b)) => {
                         body = Some(b);
-                        c.send_mail(now, env).unwrap();
+                        c.send_mail(now, *env).unwrap();
                     }
                     Some(Op::Auth(credentials)) => {
                         c.auth(now, credentials).unwrap();

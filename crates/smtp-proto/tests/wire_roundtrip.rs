@@ -5,7 +5,7 @@
 use bytes::BytesMut;
 use proptest::prelude::*;
 use smtp_proto::parse::{self, ParseOptions};
-use smtp_proto::types::{Command, ForwardPath, MailParameters, RcptParameters, ReversePath};
+use smtp_proto::types::{Command, ForwardPath, MailParameters, ReversePath};
 use smtp_proto::{encode, testing};
 
 fn reparse(c: &Command, opts: &ParseOptions) -> Result<Command, smtp_proto::ParseError> {
@@ -32,13 +32,13 @@ proptest! {
 
     #[test]
     fn mail_parameters_roundtrip(parameters in testing::mail_parameters(), from in testing::reverse_path()) {
-        let c = Command::Mail { from, parameters };
+        let c = Command::Mail { from, parameters: parameters.into() };
         prop_assert_eq!(reparse(&c, &ParseOptions::default()), Ok(c));
     }
 
     #[test]
     fn rcpt_parameters_roundtrip(parameters in testing::rcpt_parameters(), to in testing::forward_path()) {
-        let c = Command::Rcpt { to, parameters };
+        let c = Command::Rcpt { to, parameters: parameters.into() };
         prop_assert_eq!(reparse(&c, &ParseOptions::default()), Ok(c));
     }
 
@@ -46,10 +46,10 @@ proptest! {
     fn utf8_addresses_roundtrip(m in testing::utf8_mailbox(), r in testing::utf8_mailbox()) {
         let mail = Command::Mail {
             from: ReversePath::Mailbox(m),
-            parameters: MailParameters { smtputf8: true, ..MailParameters::default() },
+            parameters: MailParameters { smtputf8: true, ..MailParameters::default() }.into(),
         };
         prop_assert_eq!(reparse(&mail, &ParseOptions::default()), Ok(mail));
-        let rcpt = Command::Rcpt { to: ForwardPath::Mailbox(r), parameters: RcptParameters::default() };
+        let rcpt = Command::Rcpt { to: ForwardPath::Mailbox(r), parameters: Default::default() };
         let mut utf8 = ParseOptions::default();
         utf8.smtputf8 = true;
         prop_assert_eq!(reparse(&rcpt, &utf8), Ok(rcpt.clone()));

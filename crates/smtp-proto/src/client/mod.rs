@@ -552,7 +552,7 @@ impl Client {
         let (paths, rcpt_parameters): (Vec<_>, Vec<_>) = envelope.recipients.into_iter().unzip();
         self.write_command(&Command::Mail {
             from: envelope.reverse_path,
-            parameters: envelope.parameters,
+            parameters: envelope.parameters.into(),
         });
         self.expects.push_back(Expect::Mail);
         let txn = Transaction {
@@ -601,7 +601,7 @@ impl Client {
     fn write_rcpt(out: &mut BytesMut, txn: &Transaction, index: usize) {
         let command = Command::Rcpt {
             to: txn.outcome.recipients[index].forward_path.clone(),
-            parameters: txn.rcpt_parameters[index].clone(),
+            parameters: txn.rcpt_parameters[index].clone().into(),
         };
         encode::command(&command, out);
     }

@@ -45,14 +45,14 @@ fn ok(s: &str, canonical: &str) -> Command {
 
 fn mail(s: &str) -> (ReversePath, MailParameters) {
     match cmd(s) {
-        Ok(Command::Mail { from, parameters }) => (from, parameters),
+        Ok(Command::Mail { from, parameters }) => (from, parameters.into_inner()),
         other => panic!("{s:?}: {other:?}"),
     }
 }
 
 fn rcpt(s: &str) -> (ForwardPath, RcptParameters) {
     match cmd(s) {
-        Ok(Command::Rcpt { to, parameters }) => (to, parameters),
+        Ok(Command::Rcpt { to, parameters }) => (to, parameters.into_inner()),
         other => panic!("{s:?}: {other:?}"),
     }
 }
@@ -420,7 +420,7 @@ fn rcpt_parameters() {
         panic!()
     };
     assert_eq!(
-        parameters.orcpt.unwrap().address.decode(),
+        parameters.orcpt.as_ref().unwrap().address.decode(),
         "jöran@b.c".as_bytes()
     );
     for bad in [
@@ -527,6 +527,29 @@ fn error_replies() {
         "5.6.7"
     );
     assert_eq!(std::mem::size_of::<ParseError>(), 16);
+}
+
+#[test]
+fn parameters_are_boxed_only_when_present() {
+    // A command stays small: the parameter sets live out of line.
+    assert!(std::mem::size_of::<Command>() <= 80);
+    let Ok(Command::Rcpt { parameters, .. }) = cmd("RCPT TO:<a@b.c>") else {
+        panic!()
+    };
+    assert!(parameters.is_empty());
+    assert_eq!(parameters, RcptParameters::default().into());
+    let Ok(Command::Rcpt { mut parameters, .. }) = cmd("RCPT TO:<a@b.c> NOTIFY=NEVER") else {
+        panic!()
+    };
+    assert_eq!(parameters.notify, Some(Notify::default()));
+    // Writing through the box; an emptied set equals one never boxed.
+    parameters.notify = None;
+    assert_eq!(parameters, Parameters::default());
+    assert!(parameters.into_inner().is_empty());
+    let mut p = Parameters::<MailParameters>::default();
+    p.size = Some(10);
+    assert_eq!(p.clone().into_inner().size, Some(10));
+    assert_ne!(p, Parameters::default());
 }
 
 // ---- replies ----

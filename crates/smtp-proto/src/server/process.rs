@@ -415,8 +415,8 @@ impl Server {
             Command::Helo { host } => self.on_hello(idx, HelloKind::Helo, host),
             Command::Ehlo { host } => self.on_hello(idx, HelloKind::Ehlo, host),
             Command::Lhlo { host } => self.on_hello(idx, HelloKind::Lhlo, host),
-            Command::Mail { from, parameters } => self.on_mail(idx, from, parameters),
-            Command::Rcpt { to, parameters } => self.on_rcpt(idx, to, parameters),
+            Command::Mail { from, parameters } => self.on_mail(idx, from, parameters.into_inner()),
+            Command::Rcpt { to, parameters } => self.on_rcpt(idx, to, parameters.into_inner()),
             Command::Data => self.on_data(idx),
             Command::Bdat { size, last } => self.on_bdat(idx, size, last),
             Command::Rset => {

@@ -1,7 +1,8 @@
 use bytes::Bytes;
 
 use super::{
-    AuthMechanism, ForwardPath, Host, MailParameters, RcptParameters, ReversePath, Secret, Text,
+    AuthMechanism, ForwardPath, Host, MailParameters, Parameters, RcptParameters, ReversePath,
+    Secret, Text,
 };
 
 /// One SMTP/LMTP command line (without its CRLF).
@@ -33,15 +34,15 @@ pub enum Command {
     Mail {
         /// The reverse-path (`<>` or a mailbox).
         from: ReversePath,
-        /// Typed ESMTP parameters.
-        parameters: MailParameters,
+        /// Typed ESMTP parameters (boxed when there are any).
+        parameters: Parameters<MailParameters>,
     },
     /// `RCPT TO:<forward-path> [parameters]` (RFC 5321 §4.1.1.3).
     Rcpt {
         /// The forward-path (`<Postmaster>` or a mailbox).
         to: ForwardPath,
-        /// Typed ESMTP parameters.
-        parameters: RcptParameters,
+        /// Typed ESMTP parameters (boxed when there are any).
+        parameters: Parameters<RcptParameters>,
     },
     /// `DATA` (RFC 5321 §4.1.1.4).
     Data,

@@ -27,7 +27,7 @@ pub(crate) use compact::Compact;
 pub use ehlo::{Capability, EhloResponse};
 pub use params::{
     Body, DeliverBy, DeliverByMode, DsnReturn, FutureRelease, MailAuth, MailParameters, Notify,
-    OriginalRecipient, Parameter, RcptParameters, Rrvs, RrvsMode, XText,
+    OriginalRecipient, Parameter, ParameterSet, Parameters, RcptParameters, Rrvs, RrvsMode, XText,
 };
 pub use reply::{EnhancedStatusCode, Reply, ReplyCode, ReplyLine};
 pub use text::Text;

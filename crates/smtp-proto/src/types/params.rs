@@ -1,4 +1,6 @@
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::{Deref, DerefMut};
 
 use super::Text;
 
@@ -258,9 +260,24 @@ pub struct MailParameters {
 }
 
 impl MailParameters {
+    /// No parameter set.
+    const NONE: MailParameters = MailParameters {
+        size: None,
+        body: None,
+        smtputf8: false,
+        ret: None,
+        envid: None,
+        auth: None,
+        requiretls: false,
+        mt_priority: None,
+        future_release: None,
+        deliver_by: None,
+        other: Vec::new(),
+    };
+
     /// True when no parameter is set.
     pub fn is_empty(&self) -> bool {
-        *self == MailParameters::default()
+        *self == Self::NONE
     }
 }
 
@@ -280,8 +297,98 @@ pub struct RcptParameters {
 }
 
 impl RcptParameters {
+    /// No parameter set.
+    const NONE: RcptParameters = RcptParameters {
+        notify: None,
+        orcpt: None,
+        rrvs: None,
+        other: Vec::new(),
+    };
+
     /// True when no parameter is set.
     pub fn is_empty(&self) -> bool {
-        *self == RcptParameters::default()
+        *self == Self::NONE
+    }
+}
+
+/// The parameters of a MAIL or RCPT command ([`MailParameters`], [`RcptParameters`]), kept
+/// out of line and only when there are any.
+///
+/// Why: most commands carry none, and the typed set is the largest part of a
+/// [`Command`](crate::types::Command); boxed, a command stays small enough to move cheaply,
+/// which a parsed command is several times on its way to the application. Reads go through
+/// [`Deref`] (an empty set when none were given), writes through [`DerefMut`] (which makes the
+/// box on the first write). Compares, hashes and prints as the set itself.
+#[derive(Clone, Default)]
+pub struct Parameters<T: ParameterSet>(Option<Box<T>>);
+
+/// A typed parameter set that [`Parameters`] can hold: [`MailParameters`] or [`RcptParameters`].
+pub trait ParameterSet: Default + PartialEq + sealed::Sealed + 'static {
+    /// The empty set, lent when none is stored.
+    const EMPTY: &'static Self;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::MailParameters {}
+    impl Sealed for super::RcptParameters {}
+}
+
+impl ParameterSet for MailParameters {
+    const EMPTY: &'static Self = &MailParameters::NONE;
+}
+
+impl ParameterSet for RcptParameters {
+    const EMPTY: &'static Self = &RcptParameters::NONE;
+}
+
+impl<T: ParameterSet> Parameters<T> {
+    /// Takes the set out (an empty one when none is stored).
+    pub fn into_inner(self) -> T {
+        self.0.map(|b| *b).unwrap_or_default()
+    }
+}
+
+impl<T: ParameterSet> From<T> for Parameters<T> {
+    fn from(set: T) -> Self {
+        if set == *T::EMPTY {
+            Parameters(None)
+        } else {
+            Parameters(Some(Box::new(set)))
+        }
+    }
+}
+
+impl<T: ParameterSet> Deref for Parameters<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.0.as_deref().unwrap_or(T::EMPTY)
+    }
+}
+
+impl<T: ParameterSet> DerefMut for Parameters<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl<T: ParameterSet> PartialEq for Parameters<T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: ParameterSet + Eq> Eq for Parameters<T> {}
+
+impl<T: ParameterSet + Hash> Hash for Parameters<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
+    }
+}
+
+impl<T: ParameterSet + fmt::Debug> fmt::Debug for Parameters<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
     }
 }
