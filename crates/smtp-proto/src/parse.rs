@@ -1039,7 +1039,7 @@ impl CmdParser<'_> {
             }
             Kw::Envid => {
                 let v = val
-                    .filter(|v| v.len() <= 100 && is_xtext(v, false))
+                    .filter(|v| v.len() <= 100 && is_xtext_value(v, false))
                     .ok_or_else(bad)?;
                 once!(p.envid, XText(self.text(v)))
             }
@@ -1047,7 +1047,7 @@ impl CmdParser<'_> {
                 let v = val.ok_or_else(bad)?;
                 let a = if v == b"<>" {
                     MailAuth::Unknown
-                } else if is_xtext(v, false) {
+                } else if is_xtext_value(v, false) {
                     MailAuth::Identity(XText(self.text(v)))
                 } else {
                     return Err(bad());
@@ -1110,7 +1110,7 @@ impl CmdParser<'_> {
                     || !ty.iter().all(|&b| is_atext(b))
                     || addr.is_empty()
                     || addr.len() > 500
-                    || !is_xtext(addr, utf8)
+                    || !is_xtext_value(addr, utf8)
                 {
                     return Err(bad());
                 }
@@ -1363,6 +1363,13 @@ fn notify(v: &[u8]) -> Option<Notify> {
         *flag = true;
     }
     Some(n)
+}
+
+/// [`is_xtext`] for (part of) an `esmtp-value`, which holds no SP, CTL or `=` already: only
+/// the `+` escapes and, without `utf8`, non-ASCII octets are left to check, and most values
+/// have neither.
+fn is_xtext_value(v: &[u8], utf8: bool) -> bool {
+    (memchr::memchr(b'+', v).is_none() && (utf8 || v.is_ascii())) || is_xtext(v, utf8)
 }
 
 /// xtext (RFC 3461 §4): xchar or `+` two upper-case hex digits. With `utf8` (ORCPT `utf-8`,
