@@ -162,6 +162,19 @@ fn codec_only_allowed(input: &[u8], codec: &Verdict) -> Option<&'static str> {
     if matches!(name.as_str(), "STATUS" | "FETCH") && has(b"()") {
         return Some("empty STATUS or FETCH item list");
     }
+    // `authenticate = "AUTHENTICATE" SP auth-type [SP initial-resp]` with an empty
+    // `base64` after the SP: the ABNF lets base64 be empty, but RFC 4959 sends an empty
+    // initial response as `=`, so `AUTHENTICATE PLAIN ` means neither "none" nor "empty"
+    // for sure; imap-codec takes it, we answer BAD rather than guess.
+    let first_line = input.split(|&b| b == b'\n').next().unwrap_or_default();
+    if name == "AUTHENTICATE"
+        && first_line
+            .strip_suffix(b"\r")
+            .unwrap_or(first_line)
+            .ends_with(b" ")
+    {
+        return Some("AUTHENTICATE with an empty initial response after SP");
+    }
     None
 }
 

@@ -2,7 +2,7 @@
 //! byte exactly once, and gives the same messages whatever the chunking.
 #![no_main]
 
-use imap_proto::framing::{split_stream, Direction, Limits, StreamItem};
+use imap_proto::framing::{Direction, Limits, StreamItem, split_stream};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -38,6 +38,10 @@ fuzz_target!(|data: &[u8]| {
 
     let messages = imap_proto::testing::frame_in_pieces(direction, limits, stream, chunk);
     // Streamed or not, the same messages come out (a refused message is dropped whole).
-    let expected: Vec<Vec<u8>> = whole.into_iter().filter(|(ok, _)| *ok).map(|(_, b)| b).collect();
+    let expected: Vec<Vec<u8>> = whole
+        .into_iter()
+        .filter(|(ok, _)| *ok)
+        .map(|(_, b)| b)
+        .collect();
     assert_eq!(messages, expected);
 });

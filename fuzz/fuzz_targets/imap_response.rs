@@ -15,7 +15,10 @@ fuzz_target!(|data: &[u8]| {
             let again = parse::response(&encoded, &options);
             assert_eq!(
                 again,
-                Ok(Status::Complete { value, len: encoded.len() }),
+                Ok(Status::Complete {
+                    value,
+                    len: encoded.len()
+                }),
                 "{:?}",
                 String::from_utf8_lossy(&encoded)
             );

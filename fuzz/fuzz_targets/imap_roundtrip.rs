@@ -6,9 +6,9 @@
 use imap_proto::encode::{Encoder, PeerCapabilities};
 use imap_proto::parse::{self, ParseOptions, Status};
 use imap_proto::testing;
-use libfuzzer_sys::fuzz_target;
 use imap_proto::testing::proptest::strategy::{Strategy, ValueTree};
 use imap_proto::testing::proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let mut seed = [0u8; 32];
@@ -30,7 +30,10 @@ fuzz_target!(|data: &[u8]| {
         let wire = encoder.command(&command).to_bytes();
         assert_eq!(
             parse::command(&wire, &options),
-            Ok(Status::Complete { value: command, len: wire.len() })
+            Ok(Status::Complete {
+                value: command,
+                len: wire.len()
+            })
         );
     }
     if let Ok(tree) = testing::response().new_tree(&mut runner) {
@@ -38,7 +41,10 @@ fuzz_target!(|data: &[u8]| {
         let wire = encoder.response(&response).to_bytes();
         assert_eq!(
             parse::response(&wire, &options),
-            Ok(Status::Complete { value: response, len: wire.len() })
+            Ok(Status::Complete {
+                value: response,
+                len: wire.len()
+            })
         );
     }
 });
