@@ -347,7 +347,7 @@ fn host_span(i: In<'_>) -> Res<'_, Option<Lit>> {
     Ok((rest, None))
 }
 
-/// The kind of the host text `raw` (already validated as `lit` says).
+/// The kind of a host the grammar read as `lit`.
 #[inline(always)]
 fn host_kind(lit: Option<Lit>) -> HostKind {
     match lit {

@@ -107,6 +107,14 @@ fn load(name: &'static str, text: &str) -> Transcript {
     }
 }
 
+/// The transcript file called `name`.
+fn transcript(name: &str) -> Transcript {
+    transcripts()
+        .into_iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| panic!("no transcript {name}"))
+}
+
 fn transcripts() -> Vec<Transcript> {
     FILES.iter().map(|(n, t)| load(n, t)).collect()
 }
@@ -619,7 +627,7 @@ fn auth_transcripts_end_with_the_expected_replies() {
         ("rfc4954-login", vec![235]),
         ("rfc4954-535", vec![535, 235]),
     ] {
-        let t = transcripts().into_iter().find(|t| t.name == name).unwrap();
+        let t = transcript(name);
         let (_, events) = client_run(&t, &[]);
         assert_eq!(auth_replies(&events), codes, "{name}");
         let (_, server_events) = server_run(&t, &[]);
@@ -640,10 +648,7 @@ fn auth_transcripts_end_with_the_expected_replies() {
 
 #[test]
 fn bdat_chunk_over_the_size_limit_is_refused_and_discarded() {
-    let t = transcripts()
-        .into_iter()
-        .find(|t| t.name == "rfc3030-552")
-        .unwrap();
+    let t = transcript("rfc3030-552");
     let (_, events) = server_run(&t, &[]);
     assert!(
         events
@@ -664,10 +669,7 @@ fn bdat_chunk_over_the_size_limit_is_refused_and_discarded() {
 
 #[test]
 fn bdat_refused_for_lack_of_recipients_has_its_chunk_skipped() {
-    let t = transcripts()
-        .into_iter()
-        .find(|t| t.name == "rfc3030-554")
-        .unwrap();
+    let t = transcript("rfc3030-554");
     let (out, events) = server_run(&t, &[]);
     let codes: Vec<u16> = replies(&out).iter().map(|r| r.code().get()).collect();
     assert_eq!(codes, vec![220, 250, 250, 550, 554, 250, 221]);

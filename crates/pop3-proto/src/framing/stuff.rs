@@ -181,8 +181,8 @@ fn block_needs_work(window: &[u8]) -> bool {
         return true;
     };
     // An LF needs work unless a CR is before it and no dot after it: `lf & !(cr & !dot)`,
-    // which is two and-not operations on the compare masks (the fewest vector operations
-    // found for this test; the pass is bound by them, not by loads).
+    // two and-not operations on the compare masks, the fewest vector operations found for
+    // this test.
     let mut any = 0u8;
     for j in 0..BLOCK {
         let lf = u8::from(at[j] == b'\n');

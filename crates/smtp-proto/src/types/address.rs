@@ -230,9 +230,8 @@ impl Mailbox {
 
     /// The validated host part.
     pub fn host(&self) -> Host {
-        crate::parse::host_of(self.host_str().as_bytes(), self.host, |t| {
-            Text::from(std::str::from_utf8(t).unwrap_or_default())
-        })
+        // The pieces are cut from a `str` at ASCII brackets, so they are UTF-8.
+        crate::parse::host_of(self.host_str().as_bytes(), self.host, Text::copy_checked)
     }
 
     /// The domain, when the host is a domain name (not an address literal).
