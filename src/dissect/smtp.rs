@@ -231,11 +231,7 @@ pub(super) fn server(input: &[u8], options: Options, items: &mut Vec<Item>) -> O
         } else {
             String::new()
         };
-        let first = reply
-            .lines()
-            .first()
-            .map(|l| l.text_lossy().into_owned())
-            .unwrap_or_default();
+        let first = reply.first_line().text_lossy().into_owned();
         items.push(Item {
             offset: pos,
             len,

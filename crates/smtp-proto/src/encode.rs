@@ -11,7 +11,7 @@ use bytes::{BufMut, BytesMut};
 use crate::types::{
     Body, Capability, Command, DeliverByMode, DsnReturn, EhloResponse, ForwardPath, FutureRelease,
     Host, MailAuth, MailParameters, Mailbox, Notify, RcptParameters, Reply, ReplyCode, ReplyLine,
-    ReversePath, RrvsMode, SaslResponse,
+    ReplyLineRef, ReversePath, RrvsMode, SaslResponse,
 };
 
 fn put_u64(buf: &mut BytesMut, mut n: u64) {
@@ -303,13 +303,13 @@ pub fn reply(r: &Reply, buf: &mut BytesMut) {
         b'0' + (code % 10) as u8,
     ];
     let n = r.lines().len();
-    for (i, l) in r.lines().iter().enumerate() {
+    for (i, l) in r.lines().enumerate() {
         let last = i + 1 == n;
         reply_line(&digits, last, l, buf);
     }
 }
 
-fn reply_line(code: &[u8; 3], last: bool, l: &ReplyLine, buf: &mut BytesMut) {
+fn reply_line(code: &[u8; 3], last: bool, l: ReplyLineRef<'_>, buf: &mut BytesMut) {
     buf.put_slice(code);
     let sep = if last { b' ' } else { b'-' };
     match l.enhanced {

@@ -762,12 +762,12 @@ impl ReplyReader {
     /// needed. The reply's text shares `buf`'s memory.
     pub fn read_reply(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, ParseError> {
         if self.next == 0
-            && let Some(cr) = memchr::memchr2(b'\r', b'\n', buf)
+            && buf.get(3) == Some(&b' ')
+            && let Some(cr) = parse::find_byte2(buf, b'\r', b'\n')
             && cr >= 4
             && cr + 1 < self.opts.max_line_len
             && buf[cr] == b'\r'
             && buf.get(cr + 1) == Some(&b'\n')
-            && buf[3] == b' '
         {
             // The common case: a complete single-line reply at the front, found with its
             // CRLF and checked to hold no other CR or LF in one pass.
@@ -792,7 +792,7 @@ impl ReplyReader {
                 self.next = 0;
                 self.lines = 0;
                 let frame = buf.split_to(end).freeze();
-                parse::reply_frame(&frame, lines, &self.opts).map(Some)
+                parse::reply_frame(frame, lines).map(Some)
             }
         }
     }

@@ -24,8 +24,8 @@ use crate::types::{
     AddressLiteral, AuthMechanism, Body, Capability, Command, DeliverBy, DeliverByMode, Domain,
     DsnReturn, EhloResponse, EnhancedStatusCode, ForwardPath, FutureRelease, GeneralLiteral, Host,
     MailAuth, MailParameters, Mailbox, Notify, OriginalRecipient, Parameter, Parameters,
-    RcptParameters, Reply, ReplyCode, ReplyLine, ReversePath, Rrvs, RrvsMode, SaslResponse, Secret,
-    Text, XText,
+    RcptParameters, Reply, ReplyCode, ReplyLine, ReplyLineRef, ReversePath, Rrvs, RrvsMode,
+    SaslResponse, Secret, Text, XText,
 };
 use crate::types::{Compact, HostKind};
 use crate::{ParseError, ParseErrorKind as K};
@@ -1483,10 +1483,35 @@ pub fn reply_with(buf: &[u8], opts: &ReplyOptions) -> Result<Option<(Reply, usiz
     match reply_end(buf, 0, 0, opts)? {
         ReplyScan::Complete { end, lines } => {
             let frame = Bytes::copy_from_slice(&buf[..end]);
-            Ok(Some((reply_frame(&frame, lines, opts)?, end)))
+            Ok(Some((reply_frame(frame, lines)?, end)))
         }
         ReplyScan::Partial { .. } => Ok(None),
     }
+}
+
+/// The offset of the first `a` or `b` in `s`. Reply lines are short: eight bytes at a time
+/// in a register find the end sooner than a call to a vectorised search, which takes over
+/// for a long line.
+#[inline(always)]
+pub(crate) fn find_byte2(s: &[u8], a: u8, b: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    while at < 32 {
+        let Some(word) = s.get(at..).and_then(<[u8]>::first_chunk::<8>) else {
+            break;
+        };
+        let w = u64::from_le_bytes(*word);
+        let (x, y) = (w ^ (ONES * u64::from(a)), w ^ (ONES * u64::from(b)));
+        // A byte is zero in `x` or `y` exactly where `w` has `a` or `b`; the lowest flag is
+        // exact (borrows only disturb the flags above a zero byte).
+        let found = ((x.wrapping_sub(ONES) & !x) | (y.wrapping_sub(ONES) & !y)) & HIGH;
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    memchr::memchr2(a, b, s.get(at..)?).map(|p| at + p)
 }
 
 /// Where the scan of a reply buffer stands.
@@ -1509,27 +1534,38 @@ pub(crate) fn reply_end(
 ) -> Result<ReplyScan, ParseError> {
     loop {
         let rest = &buf[from..];
-        let Some(lf) = memchr::memchr(b'\n', rest) else {
+        // One pass finds the line's end and any CR inside it: `(content_end, lf)`, or the
+        // offset of a stray CR or LF, or nothing yet.
+        let (end, stray) = match memchr::memchr2(b'\r', b'\n', rest) {
+            Some(cr) if rest[cr] == b'\r' => match rest.get(cr + 1) {
+                Some(b'\n') => (Some((cr, cr + 1)), None),
+                Some(_) => (None, Some((cr, cr + 2))),
+                None => (None, None),
+            },
+            Some(lf) if opts.allow_bare_lf => (Some((lf, lf)), None),
+            Some(lf) => (None, Some((lf, lf + 1))),
+            None => (None, None),
+        };
+        // Errors are checked in the same order however the bytes were split: a line that
+        // cannot end within the limit, a bad start, then what is wrong further on.
+        if let Some((at, seen)) = stray {
+            if seen > opts.max_line_len {
+                return Err(ParseError::new(K::ReplyTooLong, from));
+            }
+            check_reply_prefix(buf, from)?;
+            return Err(ParseError::new(K::InvalidReply, from + at));
+        }
+        let Some((content_end, lf)) = end else {
             if rest.len() >= opts.max_line_len {
                 return Err(ParseError::new(K::ReplyTooLong, from));
             }
-            // Check what we can already: a bad start fails early.
             check_reply_prefix(buf, from)?;
             return Ok(ReplyScan::Partial { next: from, lines });
         };
         if lf + 1 > opts.max_line_len {
             return Err(ParseError::new(K::ReplyTooLong, from));
         }
-        // The same checks, in the same order, as for an incomplete line: the error does not
-        // depend on how the bytes were split.
         check_reply_prefix(buf, from)?;
-        let content_end = if lf > 0 && rest[lf - 1] == b'\r' {
-            lf - 1
-        } else if opts.allow_bare_lf {
-            lf
-        } else {
-            return Err(ParseError::new(K::InvalidReply, from + lf));
-        };
         let line = &rest[..content_end];
         let (code, last) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, from))?;
         if from > 0 || lines > 0 {
@@ -1629,58 +1665,52 @@ fn single_head(line: &[u8]) -> Result<(ReplyCode, Option<EnhancedStatusCode>, us
     })
 }
 
-/// Builds a [`Reply`] from a complete, already framed reply of `count` lines (as checked by
-/// `reply_end`).
-pub(crate) fn reply_frame(
-    frame: &Bytes,
-    count: usize,
-    opts: &ReplyOptions,
-) -> Result<Reply, ParseError> {
-    let mut code: Option<ReplyCode> = None;
-    let mut lines: Vec<ReplyLine> = Vec::with_capacity(count);
-    let mut pos = 0;
-    while pos < frame.len() {
-        // One pass finds the line's end and any CR inside it.
-        let (end, next) = match memchr::memchr2(b'\r', b'\n', &frame[pos..]).map(|p| pos + p) {
-            Some(cr) if frame[cr] == b'\r' => {
-                if frame.get(cr + 1) != Some(&b'\n') {
-                    return Err(ParseError::new(K::InvalidReply, pos));
-                }
-                (cr, cr + 2)
-            }
-            Some(lf) if opts.allow_bare_lf => (lf, lf + 1),
-            Some(lf) => return Err(ParseError::new(K::InvalidReply, lf)),
-            None if opts.allow_bare_lf => (frame.len(), frame.len()),
-            None => return Err(ParseError::new(K::InvalidReply, frame.len())),
-        };
-        let line = &frame[pos..end];
-        let (c, _) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, pos))?;
-        let value =
-            u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
-        let rc = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, pos))?;
-        let text = line.get(4..).unwrap_or_default();
-        let (enhanced, text) = match enhanced_code(text, c[0] - b'0') {
-            Some((esc, n)) => (Some(esc), &text[n..]),
-            None => (None, text),
-        };
-        match code {
-            None => code = Some(rc),
-            Some(code) if code != rc => {
-                return Err(ParseError::new(K::InconsistentReplyCode, pos));
-            }
-            Some(_) => {}
-        }
-        lines.push(ReplyLine::from_parts(enhanced, Compact::share(frame, text)));
-        pos = next;
+/// Builds a [`Reply`] from a complete reply of `count` lines, checked by `reply_end`: a
+/// single line is taken apart now, a longer reply keeps its wire lines.
+pub(crate) fn reply_frame(frame: Bytes, count: usize) -> Result<Reply, ParseError> {
+    let head = match frame.get(..3) {
+        Some(&[a, b, c]) => [a, b, c],
+        _ => return Err(ParseError::new(K::InvalidReply, 0)),
+    };
+    let value = u16::from(head[0] - b'0') * 100
+        + u16::from(head[1] - b'0') * 10
+        + u16::from(head[2] - b'0');
+    let code = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, 0))?;
+    if count > 1 {
+        return Ok(Reply::from_wire(code, frame, count));
     }
-    let code = code.ok_or(ParseError::new(K::InvalidReply, 0))?;
-    Ok(Reply::from_lines(code, lines))
+    let line = frame.strip_suffix(b"\n").unwrap_or(&frame);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let text = line.get(4..).unwrap_or_default();
+    let (enhanced, text) = match enhanced_code(text, head[0] - b'0') {
+        Some((esc, n)) => (Some(esc), &text[n..]),
+        None => (None, text),
+    };
+    Ok(Reply::single(
+        code,
+        ReplyLine::from_parts(enhanced, Compact::share(&frame, text)),
+    ))
 }
 
 /// An enhanced status code at the start of reply text (`c.s.d` then SP or end), whose class
 /// matches the reply code's first digit. Returns it and the bytes to skip (code and one SP).
-#[inline]
-fn enhanced_code(text: &[u8], class: u8) -> Option<(EnhancedStatusCode, usize)> {
+#[inline(always)]
+pub(crate) fn enhanced_code(text: &[u8], class: u8) -> Option<(EnhancedStatusCode, usize)> {
+    // The usual shape, `c.d.d` with one-digit subject and detail and a space after, in one
+    // fixed-size look.
+    if let Some(&[c, b'.', s, b'.', d, b' ']) = text.first_chunk::<6>()
+        && c == b'0' + class
+        && s.is_ascii_digit()
+        && d.is_ascii_digit()
+    {
+        let esc = EnhancedStatusCode::new(class, u16::from(s - b'0'), u16::from(d - b'0'))?;
+        return Some((esc, 6));
+    }
+    enhanced_code_general(text, class)
+}
+
+/// [`enhanced_code`] for any shape.
+fn enhanced_code_general(text: &[u8], class: u8) -> Option<(EnhancedStatusCode, usize)> {
     fn num(s: &[u8]) -> Option<(u16, usize)> {
         let n = s.iter().take(4).take_while(|b| b.is_ascii_digit()).count();
         if n == 0 || n > 3 {
@@ -1719,7 +1749,7 @@ pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
     if reply.code() != ReplyCode::OK {
         return Err(ParseError::new(K::UnexpectedReply, 0));
     }
-    let mut lines = reply.lines().iter();
+    let mut lines = reply.lines();
     let mut resp = EhloResponse::default();
     if let Some(first) = lines.next() {
         let t = line_text(first);
@@ -1733,16 +1763,18 @@ pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
         }
     }
     resp.capabilities = Vec::with_capacity(lines.len());
-    resp.capabilities.extend(lines.map(|l| match l.enhanced {
-        None => capability_in(l.text()),
-        Some(_) => capability_in(&line_text(l)),
-    }));
+    for l in lines {
+        resp.capabilities.push(match l.enhanced {
+            None => capability_in(l.text()),
+            Some(_) => capability_in(&line_text(l)),
+        });
+    }
     Ok(resp)
 }
 
 /// A reply line's text with an enhanced code that the reply parser took off put back (an
 /// EHLO line has none; `250 2.0.0` there would be a host called `2.0.0`).
-fn line_text(l: &ReplyLine) -> Cow<'_, [u8]> {
+fn line_text(l: ReplyLineRef<'_>) -> Cow<'_, [u8]> {
     match l.enhanced {
         None => Cow::Borrowed(l.text()),
         Some(e) if l.text().is_empty() => Cow::Owned(e.to_string().into_bytes()),
@@ -1764,35 +1796,30 @@ pub fn capability(line: Text) -> Capability {
 
 /// [`capability`] from the line's bytes: texts are made only for what is kept as text
 /// (invalid UTF-8 replaced by U+FFFD).
+///
+/// Inlined into its callers so that the value is built where it is stored: returned through
+/// memory, a freshly written enum is read back in pieces that stall on store forwarding.
+#[inline(always)]
 fn capability_in(s: &[u8]) -> Capability {
-    let kw_end = memchr::memchr(b' ', s).unwrap_or(s.len());
+    // Lines are short: a plain loop beats a library search here.
+    let kw_end = s.iter().position(|&c| c == b' ').unwrap_or(s.len());
     let kw = &s[..kw_end];
     let rest = &s[kw_end..];
     let mut params = rest.split(|&c| c == b' ').filter(|p| !p.is_empty());
     // Up to two parameters on the stack (all the typed keywords need); `more` if there are more.
     let p0 = params.next();
+    if p0.is_none()
+        && let Some(c) = bare_capability(kw)
+    {
+        return c;
+    }
     let p1 = params.next();
     let more = params.next().is_some();
-    let (n0, n1) = (p0.is_none(), p1.is_none());
+    let n1 = p1.is_none();
     // Slices of a valid UTF-8 line cut at ASCII spaces are valid UTF-8.
     let text = lossy_text;
     let is = |k: &[u8]| kw.eq_ignore_ascii_case(k);
-    let bare = |c: Capability| if n0 { Some(c) } else { None };
     let typed = match kw.len() {
-        10 if is(b"PIPELINING") => bare(Capability::Pipelining),
-        8 if is(b"CHUNKING") => bare(Capability::Chunking),
-        10 if is(b"BINARYMIME") => bare(Capability::BinaryMime),
-        8 if is(b"8BITMIME") => bare(Capability::EightBitMime),
-        19 if is(b"ENHANCEDSTATUSCODES") => bare(Capability::EnhancedStatusCodes),
-        8 if is(b"STARTTLS") => bare(Capability::StartTls),
-        8 if is(b"SMTPUTF8") => bare(Capability::SmtpUtf8),
-        3 if is(b"DSN") => bare(Capability::Dsn),
-        10 if is(b"REQUIRETLS") => bare(Capability::RequireTls),
-        4 if is(b"RRVS") => bare(Capability::Rrvs),
-        4 if is(b"ETRN") => bare(Capability::Etrn),
-        4 if is(b"VRFY") => bare(Capability::Vrfy),
-        4 if is(b"EXPN") => bare(Capability::Expn),
-        4 if is(b"HELP") => bare(Capability::Help),
         4 if is(b"SIZE") => match (p0, n1) {
             (None, _) => Some(Capability::Size(None)),
             (Some(n), true) => number(n).map(|n| Capability::Size(Some(n))),
@@ -1837,6 +1864,28 @@ fn capability_in(s: &[u8]) -> Capability {
     })
 }
 
+/// The capabilities that are a keyword alone (`kw` compared case-insensitively).
+fn bare_capability(kw: &[u8]) -> Option<Capability> {
+    let is = |k: &[u8]| kw.eq_ignore_ascii_case(k);
+    Some(match kw.len() {
+        10 if is(b"PIPELINING") => Capability::Pipelining,
+        8 if is(b"CHUNKING") => Capability::Chunking,
+        10 if is(b"BINARYMIME") => Capability::BinaryMime,
+        8 if is(b"8BITMIME") => Capability::EightBitMime,
+        19 if is(b"ENHANCEDSTATUSCODES") => Capability::EnhancedStatusCodes,
+        8 if is(b"STARTTLS") => Capability::StartTls,
+        8 if is(b"SMTPUTF8") => Capability::SmtpUtf8,
+        3 if is(b"DSN") => Capability::Dsn,
+        10 if is(b"REQUIRETLS") => Capability::RequireTls,
+        4 if is(b"RRVS") => Capability::Rrvs,
+        4 if is(b"ETRN") => Capability::Etrn,
+        4 if is(b"VRFY") => Capability::Vrfy,
+        4 if is(b"EXPN") => Capability::Expn,
+        4 if is(b"HELP") => Capability::Help,
+        _ => return None,
+    })
+}
+
 /// Decodes a `334` AUTH challenge (RFC 4954 §4): the base64 text of its single line.
 ///
 /// An empty text is an empty challenge. Errors with `UnexpectedReply` when the code is not
@@ -1845,8 +1894,7 @@ pub fn auth_challenge(reply: &Reply) -> Result<Secret, ParseError> {
     if reply.code() != ReplyCode::AUTH_CONTINUE || reply.lines().len() != 1 {
         return Err(ParseError::new(K::UnexpectedReply, 0));
     }
-    let line = &reply.lines()[0];
-    let text = line.text();
+    let text = reply.first_line().text();
     // An enhanced-code-looking prefix cannot occur (class 3 is not an enhanced class).
     let text = text.strip_suffix(b" ").unwrap_or(text);
     decode_base64(text).ok_or(ParseError::new(K::InvalidBase64, 4))

@@ -568,19 +568,18 @@ fn rep(s: &str) -> Reply {
 fn replies() {
     let r = rep("250 OK\r\n");
     assert_eq!(r.code(), ReplyCode::OK);
-    assert_eq!(r.lines()[0].text(), b"OK");
+    assert_eq!(r.first_line().text(), b"OK");
     let r = rep("250\r\n");
-    assert_eq!(r.lines()[0].text(), b"");
+    assert_eq!(r.first_line().text(), b"");
     let r = rep("250-first\r\n250-second\r\n250 last\r\n");
     assert_eq!(r.lines().len(), 3);
     assert_eq!(r.text(), "first\nsecond\nlast");
     let r = rep("550-5.1.1 No such\r\n550 5.1.1 user\r\n");
     assert!(
         r.lines()
-            .iter()
             .all(|l| l.enhanced == Some(EnhancedStatusCode::BAD_DESTINATION_MAILBOX))
     );
-    assert_eq!(r.lines()[1].text(), b"user");
+    assert_eq!(r.lines().nth(1).unwrap().text(), b"user");
     // class must match the code: otherwise it is text
     let r = rep("250 5.1.1 text\r\n");
     assert_eq!(r.enhanced(), None);
@@ -624,6 +623,92 @@ fn replies() {
         ..ReplyOptions::default()
     };
     assert!(reply_with(b"250-ok\n250 ok\n", &lf).unwrap().is_some());
+}
+
+#[test]
+fn multi_line_replies_read_their_wire_lines() {
+    let lf = ReplyOptions {
+        allow_bare_lf: true,
+        ..ReplyOptions::default()
+    };
+    let (r, _) = reply_with(b"550-5.1.1 a\n550-b\r\n550 5.1.1\n", &lf)
+        .unwrap()
+        .unwrap();
+    let built = Reply::from_lines(
+        ReplyCode::MAILBOX_UNAVAILABLE,
+        vec![
+            ReplyLine::new(Some(EnhancedStatusCode::BAD_DESTINATION_MAILBOX), "a"),
+            ReplyLine::new(None, "b"),
+            ReplyLine::new(Some(EnhancedStatusCode::BAD_DESTINATION_MAILBOX), ""),
+        ],
+    );
+    assert_eq!(r, built);
+    assert_eq!(r.lines().len(), 3);
+    assert_eq!(
+        r.lines().map(|l| l.text()).collect::<Vec<_>>(),
+        [&b"a"[..], b"b", b""]
+    );
+    assert_eq!(
+        r.enhanced(),
+        Some(EnhancedStatusCode::BAD_DESTINATION_MAILBOX)
+    );
+    let mut out = BytesMut::new();
+    encode::reply(&r, &mut out);
+    assert_eq!(&out[..], b"550-5.1.1 a\r\n550-b\r\n550 5.1.1\r\n");
+    let mut more = r.clone();
+    more.push_line(ReplyLine::new(None, "c"));
+    assert_eq!(more.lines().len(), 4);
+    assert_eq!(more.lines().last().unwrap().text(), b"c");
+    // a CR inside any line is refused
+    assert_eq!(
+        reply(b"250-a\rb\r\n250 c\r\n").unwrap_err().kind,
+        K::InvalidReply
+    );
+}
+
+#[test]
+fn reply_errors_do_not_depend_on_the_split() {
+    let opts = ReplyOptions::default();
+    let long = "x".repeat(opts.max_line_len);
+    for input in [
+        format!("250-{long}\rb\r\n250 c\r\n"),
+        format!("250-ab\rb{long}\r\n"),
+        format!("250-a\r\n250-{long}\n"),
+        "250-a\r\n250 b\nc\r\n".to_string(),
+    ] {
+        let whole = reply_end(input.as_bytes(), 0, 0, &opts).unwrap_err();
+        for cut in 0..input.len() {
+            match reply_end(&input.as_bytes()[..cut], 0, 0, &opts) {
+                Ok(ReplyScan::Partial { .. }) => {}
+                other => assert_eq!(other, Err(whole), "{cut} of {input:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn find_byte2_agrees_with_memchr2() {
+    for len in 0..80 {
+        for at in 0..=len {
+            for (x, y) in [(b'\r', b'\n'), (b'\n', b'\n')] {
+                let mut s = vec![b'a'; len];
+                if at < len {
+                    s[at] = y;
+                }
+                if at + 3 < len {
+                    s[at + 3] = x;
+                }
+                assert_eq!(
+                    find_byte2(&s, x, y),
+                    memchr::memchr2(x, y, &s),
+                    "{len} {at}"
+                );
+            }
+        }
+    }
+    // bytes just above and below the searched ones never match (no borrow false positive)
+    let s = [0x0b, 0x0c, 0x0e, 0x09, 0x8d, 0x8a, 0x00, 0xff, b'\n'];
+    assert_eq!(find_byte2(&s, b'\r', b'\n'), Some(8));
 }
 
 #[test]

@@ -41,13 +41,12 @@ fn ends_group(line: &[u8]) -> bool {
 
 /// Drops enhanced codes from a reply when ENHANCEDSTATUSCODES is not offered.
 fn without_esc(reply: Reply) -> Reply {
-    if reply.lines().iter().all(|l| l.enhanced.is_none()) {
+    if reply.lines().all(|l| l.enhanced.is_none()) {
         return reply;
     }
     let lines = reply
         .lines()
-        .iter()
-        .map(|l| ReplyLine::new(None, l.text_bytes()))
+        .map(|l| ReplyLine::new(None, Bytes::copy_from_slice(l.text())))
         .collect();
     Reply::from_lines(reply.code(), lines)
 }

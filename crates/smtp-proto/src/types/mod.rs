@@ -29,5 +29,5 @@ pub use params::{
     Body, DeliverBy, DeliverByMode, DsnReturn, FutureRelease, MailAuth, MailParameters, Notify,
     OriginalRecipient, Parameter, ParameterSet, Parameters, RcptParameters, Rrvs, RrvsMode, XText,
 };
-pub use reply::{EnhancedStatusCode, Reply, ReplyCode, ReplyLine};
+pub use reply::{EnhancedStatusCode, Reply, ReplyCode, ReplyLine, ReplyLineRef, ReplyLines};
 pub use text::Text;

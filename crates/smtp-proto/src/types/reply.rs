@@ -277,6 +277,51 @@ impl fmt::Debug for ReplyLine {
     }
 }
 
+/// One line of a [`Reply`], borrowed from it: what [`Reply::lines`] yields.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReplyLineRef<'a> {
+    /// The enhanced status code at the start of the line, when present (RFC 2034).
+    pub enhanced: Option<EnhancedStatusCode>,
+    text: &'a [u8],
+}
+
+impl<'a> ReplyLineRef<'a> {
+    /// The text bytes (without code, separator, enhanced code or line ending).
+    pub fn text(&self) -> &'a [u8] {
+        self.text
+    }
+
+    /// The text as a string (invalid UTF-8 replaced by U+FFFD).
+    pub fn text_lossy(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.text)
+    }
+}
+
+impl fmt::Debug for ReplyLineRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.enhanced {
+            Some(e) => write!(f, "{e} {:?}", self.text_lossy()),
+            None => write!(f, "{:?}", self.text_lossy()),
+        }
+    }
+}
+
+impl From<ReplyLineRef<'_>> for ReplyLine {
+    fn from(l: ReplyLineRef<'_>) -> Self {
+        ReplyLine::from_parts(l.enhanced, Compact::copy(l.text))
+    }
+}
+
+impl ReplyLine {
+    /// This line, borrowed.
+    pub fn as_line(&self) -> ReplyLineRef<'_> {
+        ReplyLineRef {
+            enhanced: self.enhanced,
+            text: self.text(),
+        }
+    }
+}
+
 /// A complete reply: one code and one or more lines (RFC 5321 §4.2).
 ///
 /// Multi-line replies carry the same code on every line (the parser rejects anything else);
@@ -287,11 +332,20 @@ pub struct Reply {
     lines: Lines,
 }
 
-/// The lines of a reply; a single-line reply (the common case) needs no heap allocation.
+/// The lines of a reply. A single-line reply (the common case) needs no heap allocation; a
+/// received multi-line reply keeps its wire bytes and is read line by line when asked, so
+/// parsing one allocates nothing per line.
 #[derive(Clone)]
 enum Lines {
     One(ReplyLine),
     Many(Vec<ReplyLine>),
+    /// `count` (at least two) lines as received, checked by the parser: every line has the
+    /// reply's code and ends with LF (CRLF, or a bare LF where the options allowed it), and
+    /// no CR occurs but before an LF.
+    Wire {
+        frame: Bytes,
+        count: usize,
+    },
 }
 
 impl Lines {
@@ -305,18 +359,63 @@ impl Lines {
             _ => Lines::Many(v),
         }
     }
+}
 
-    fn as_slice(&self) -> &[ReplyLine] {
-        match self {
-            Lines::One(l) => std::slice::from_ref(l),
-            Lines::Many(v) => v,
+/// The lines of a [`Reply`], in order (see [`Reply::lines`]).
+#[derive(Clone, Debug)]
+pub struct ReplyLines<'a> {
+    inner: LinesIter<'a>,
+    /// The reply code's first digit: an enhanced code must have the same class.
+    class: u8,
+}
+
+#[derive(Clone, Debug)]
+enum LinesIter<'a> {
+    Slice(std::slice::Iter<'a, ReplyLine>),
+    Wire { rest: &'a [u8], left: usize },
+}
+
+impl<'a> Iterator for ReplyLines<'a> {
+    type Item = ReplyLineRef<'a>;
+
+    fn next(&mut self) -> Option<ReplyLineRef<'a>> {
+        match &mut self.inner {
+            LinesIter::Slice(it) => it.next().map(ReplyLine::as_line),
+            LinesIter::Wire { rest, left } => {
+                *left = left.checked_sub(1)?;
+                let end = crate::parse::find_byte2(rest, b'\n', b'\n').unwrap_or(rest.len());
+                let (line, after) = rest.split_at(end);
+                *rest = after.get(1..).unwrap_or_default();
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let text = line.get(4..).unwrap_or_default();
+                Some(match crate::parse::enhanced_code(text, self.class) {
+                    Some((esc, skip)) => ReplyLineRef {
+                        enhanced: Some(esc),
+                        text: &text[skip..],
+                    },
+                    None => ReplyLineRef {
+                        enhanced: None,
+                        text,
+                    },
+                })
+            }
         }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = match &self.inner {
+            LinesIter::Slice(it) => it.len(),
+            LinesIter::Wire { left, .. } => *left,
+        };
+        (n, Some(n))
     }
 }
 
+impl ExactSizeIterator for ReplyLines<'_> {}
+
 impl PartialEq for Reply {
     fn eq(&self, other: &Self) -> bool {
-        self.code == other.code && self.lines() == other.lines()
+        self.code == other.code && self.lines().eq(other.lines())
     }
 }
 
@@ -325,7 +424,9 @@ impl Eq for Reply {}
 impl std::hash::Hash for Reply {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.code.hash(state);
-        self.lines().hash(state);
+        for l in self.lines() {
+            l.hash(state);
+        }
     }
 }
 
@@ -384,6 +485,11 @@ impl Reply {
                 let first = std::mem::replace(first, ReplyLine::from_parts(None, Compact::EMPTY));
                 self.lines = Lines::Many(vec![first, line]);
             }
+            Lines::Wire { .. } => {
+                let mut v: Vec<ReplyLine> = self.lines().map(ReplyLine::from).collect();
+                v.push(line);
+                self.lines = Lines::Many(v);
+            }
         }
     }
 
@@ -392,20 +498,51 @@ impl Reply {
         self.code
     }
 
-    /// The lines (at least one).
-    pub fn lines(&self) -> &[ReplyLine] {
-        self.lines.as_slice()
+    /// A received multi-line reply, kept as its `count` (at least two) wire lines, which the
+    /// parser checked (see [`Lines::Wire`]).
+    pub(crate) fn from_wire(code: ReplyCode, frame: Bytes, count: usize) -> Self {
+        Reply {
+            code,
+            lines: Lines::Wire { frame, count },
+        }
+    }
+
+    /// The lines (at least one), in order.
+    pub fn lines(&self) -> ReplyLines<'_> {
+        let inner = match &self.lines {
+            Lines::One(l) => LinesIter::Slice(std::slice::from_ref(l).iter()),
+            Lines::Many(v) => LinesIter::Slice(v.iter()),
+            Lines::Wire { frame, count } => LinesIter::Wire {
+                rest: frame,
+                left: *count,
+            },
+        };
+        ReplyLines {
+            inner,
+            class: self.code.class(),
+        }
+    }
+
+    /// The first line.
+    pub fn first_line(&self) -> ReplyLineRef<'_> {
+        match &self.lines {
+            Lines::One(l) => l.as_line(),
+            _ => self.lines().next().unwrap_or(ReplyLineRef {
+                enhanced: None,
+                text: b"",
+            }),
+        }
     }
 
     /// The enhanced status code of the first line, if any.
     pub fn enhanced(&self) -> Option<EnhancedStatusCode> {
-        self.lines().first().and_then(|l| l.enhanced)
+        self.first_line().enhanced
     }
 
     /// All lines' text joined with `\n` (lossy UTF-8).
     pub fn text(&self) -> String {
         let mut s = String::new();
-        for (i, l) in self.lines().iter().enumerate() {
+        for (i, l) in self.lines().enumerate() {
             if i > 0 {
                 s.push('\n');
             }
@@ -424,14 +561,14 @@ impl fmt::Debug for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Reply")
             .field("code", &self.code.0)
-            .field("lines", &self.lines())
+            .field("lines", &self.lines().collect::<Vec<_>>())
             .finish()
     }
 }
 
 impl fmt::Display for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, l) in self.lines().iter().enumerate() {
+        for (i, l) in self.lines().enumerate() {
             if i > 0 {
                 f.write_str("\n")?;
             }
