@@ -206,6 +206,20 @@ fn is_xchar(b: u8) -> bool {
 fn is_upper_hex(b: u8) -> bool {
     b.is_ascii_digit() || (b'A'..=b'F').contains(&b)
 }
+/// True when `s` is the keyword `k` (upper-case ASCII) in any case. Every byte is compared,
+/// without a branch per byte: for a constant `k` this is a few operations per byte, cheaper
+/// than `eq_ignore_ascii_case`'s early exits on the short keywords of the protocol.
+#[inline(always)]
+pub(crate) fn keyword_is(s: &[u8], k: &[u8]) -> bool {
+    debug_assert!(!k.iter().any(u8::is_ascii_lowercase));
+    s.len() == k.len()
+        && s.iter().zip(k).fold(0, |acc, (&a, &b)| {
+            // `a` in upper case: a lower-case letter loses its 0x20 bit.
+            let upper = a - (u8::from(a.wrapping_sub(b'a') < 26) << 5);
+            acc | (upper ^ b)
+        }) == 0
+}
+
 /// Printable text for VRFY/EXPN/HELP/NOOP/ETRN arguments: SP and VCHAR, plus UTF-8.
 #[inline]
 fn is_text(b: u8) -> bool {
@@ -542,7 +556,7 @@ fn path<'a>(i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut<'a>> {
         if !opts.missing_brackets {
             return Err(verify_err(i));
         }
-        if let Some(rest) = strip_prefix_ci(i, b"postmaster").filter(|r| r.first() != Some(&b'@'))
+        if let Some(rest) = strip_prefix_ci(i, b"POSTMASTER").filter(|r| r.first() != Some(&b'@'))
             && (rest.is_empty() || rest[0] == b' ')
         {
             return Ok((rest, PathOut::Postmaster));
@@ -554,7 +568,7 @@ fn path<'a>(i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut<'a>> {
     if let Some(rest) = i.strip_prefix(b">") {
         return Ok((rest, PathOut::Null));
     }
-    if let Some(rest) = strip_prefix_ci(i, b"postmaster>") {
+    if let Some(rest) = strip_prefix_ci(i, b"POSTMASTER>") {
         return Ok((rest, PathOut::Postmaster));
     }
     let i = if i.first() == Some(&b'@') {
@@ -567,8 +581,10 @@ fn path<'a>(i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut<'a>> {
     Ok((rest, PathOut::Mailbox(&i[..m.len], m)))
 }
 
+/// `i` without the prefix `p` (upper-case ASCII) in any case.
+#[inline(always)]
 fn strip_prefix_ci<'a>(i: &'a [u8], p: &[u8]) -> Option<&'a [u8]> {
-    (i.len() >= p.len() && i[..p.len()].eq_ignore_ascii_case(p)).then(|| &i[p.len()..])
+    (i.len() >= p.len() && keyword_is(&i[..p.len()], p)).then(|| &i[p.len()..])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1003,11 +1019,11 @@ impl CmdParser<'_> {
             Kw::Size => once!(p.size, val.and_then(number).ok_or_else(bad)?),
             Kw::Body => {
                 let v = val.ok_or_else(bad)?;
-                let b = if v.eq_ignore_ascii_case(b"7BIT") {
+                let b = if keyword_is(v, b"7BIT") {
                     Body::SevenBit
-                } else if v.eq_ignore_ascii_case(b"8BITMIME") {
+                } else if keyword_is(v, b"8BITMIME") {
                     Body::EightBitMime
-                } else if v.eq_ignore_ascii_case(b"BINARYMIME") {
+                } else if keyword_is(v, b"BINARYMIME") {
                     Body::BinaryMime
                 } else {
                     return Err(bad());
@@ -1028,9 +1044,9 @@ impl CmdParser<'_> {
             }
             Kw::Ret => {
                 let v = val.ok_or_else(bad)?;
-                let r = if v.eq_ignore_ascii_case(b"FULL") {
+                let r = if keyword_is(v, b"FULL") {
                     DsnReturn::Full
-                } else if v.eq_ignore_ascii_case(b"HDRS") {
+                } else if keyword_is(v, b"HDRS") {
                     DsnReturn::Headers
                 } else {
                     return Err(bad());
@@ -1264,7 +1280,7 @@ enum Kw {
 /// Recognises a parameter keyword (case-insensitively) without copying it.
 #[inline]
 fn keyword(kw: &[u8]) -> Kw {
-    let is = |s: &[u8]| kw.eq_ignore_ascii_case(s);
+    let is = |s: &[u8]| keyword_is(kw, s);
     match kw.len() {
         2 if is(b"BY") => Kw::By,
         3 if is(b"RET") => Kw::Ret,
@@ -1343,16 +1359,16 @@ fn deliver_by(v: &[u8]) -> Option<DeliverBy> {
 
 /// `NEVER` / `1#( SUCCESS / FAILURE / DELAY )`, each at most once.
 fn notify(v: &[u8]) -> Option<Notify> {
-    if v.eq_ignore_ascii_case(b"NEVER") {
+    if keyword_is(v, b"NEVER") {
         return Some(Notify::NEVER);
     }
     let mut n = Notify::default();
     for item in v.split(|&b| b == b',') {
-        let flag = if item.eq_ignore_ascii_case(b"SUCCESS") {
+        let flag = if keyword_is(item, b"SUCCESS") {
             &mut n.success
-        } else if item.eq_ignore_ascii_case(b"FAILURE") {
+        } else if keyword_is(item, b"FAILURE") {
             &mut n.failure
-        } else if item.eq_ignore_ascii_case(b"DELAY") {
+        } else if keyword_is(item, b"DELAY") {
             &mut n.delay
         } else {
             return None;
@@ -1706,6 +1722,10 @@ pub(crate) fn enhanced_code(text: &[u8], class: u8) -> Option<(EnhancedStatusCod
         let esc = EnhancedStatusCode::new(class, u16::from(s - b'0'), u16::from(d - b'0'))?;
         return Some((esc, 6));
     }
+    // Most text without an enhanced code fails on its first byte.
+    if text.first() != Some(&(b'0' + class)) {
+        return None;
+    }
     enhanced_code_general(text, class)
 }
 
@@ -1764,6 +1784,14 @@ pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
     }
     resp.capabilities = Vec::with_capacity(lines.len());
     for l in lines {
+        // A keyword alone, the usual line, is pushed as a constant: built in place, not
+        // copied from a temporary that was just written a byte at a time.
+        if l.enhanced.is_none()
+            && let Some(c) = bare_capability(l.text())
+        {
+            resp.capabilities.push(c);
+            continue;
+        }
         resp.capabilities.push(match l.enhanced {
             None => capability_in(l.text()),
             Some(_) => capability_in(&line_text(l)),
@@ -1818,7 +1846,7 @@ fn capability_in(s: &[u8]) -> Capability {
     let n1 = p1.is_none();
     // Slices of a valid UTF-8 line cut at ASCII spaces are valid UTF-8.
     let text = lossy_text;
-    let is = |k: &[u8]| kw.eq_ignore_ascii_case(k);
+    let is = |k: &[u8]| keyword_is(kw, k);
     let typed = match kw.len() {
         4 if is(b"SIZE") => match (p0, n1) {
             (None, _) => Some(Capability::Size(None)),
@@ -1830,12 +1858,7 @@ fn capability_in(s: &[u8]) -> Capability {
             (Some(n), true) => number(n).map(|n| Capability::DeliverBy(Some(n))),
             _ => None,
         },
-        4 if is(b"AUTH") => rest
-            .split(|&c| c == b' ')
-            .filter(|p| !p.is_empty())
-            .map(AuthMechanism::from_name)
-            .collect::<Option<Vec<_>>>()
-            .map(Capability::Auth),
+        4 if is(b"AUTH") => auth_mechanisms(rest).map(Capability::Auth),
         11 if is(b"MT-PRIORITY") => match (p0, n1) {
             (None, _) => Some(Capability::MtPriority(None)),
             (Some(p), true) if p.iter().all(|&c| is_ldh(c) || c == b'_') => {
@@ -1864,9 +1887,19 @@ fn capability_in(s: &[u8]) -> Capability {
     })
 }
 
+/// The mechanism names of an `AUTH` EHLO line, or `None` when one is not a `sasl-mech`.
+fn auth_mechanisms(names: &[u8]) -> Option<Vec<AuthMechanism>> {
+    let mut mechs = Vec::with_capacity(4);
+    for name in names.split(|&c| c == b' ').filter(|p| !p.is_empty()) {
+        mechs.push(AuthMechanism::from_name(name)?);
+    }
+    Some(mechs)
+}
+
 /// The capabilities that are a keyword alone (`kw` compared case-insensitively).
+#[inline(always)]
 fn bare_capability(kw: &[u8]) -> Option<Capability> {
-    let is = |k: &[u8]| kw.eq_ignore_ascii_case(k);
+    let is = |k: &[u8]| keyword_is(kw, k);
     Some(match kw.len() {
         10 if is(b"PIPELINING") => Capability::Pipelining,
         8 if is(b"CHUNKING") => Capability::Chunking,

@@ -80,12 +80,13 @@ impl AuthMechanism {
 
     /// Recognises a mechanism name (case-insensitively). Returns `None` when `name` is not a
     /// valid `sasl-mech` (1..=20 of `A-Z a-z 0-9 - _`).
+    #[inline]
     pub fn from_name(name: &[u8]) -> Option<Self> {
         if !is_sasl_mech(name) {
             return None;
         }
         for (n, m) in MECHS {
-            if n.as_bytes().eq_ignore_ascii_case(name) {
+            if n.len() == name.len() && crate::parse::keyword_is(name, n.as_bytes()) {
                 return Some(m.clone());
             }
         }
