@@ -1672,36 +1672,35 @@ pub(crate) fn reply_single(buf: &mut BytesMut, len: usize) -> Result<Reply, Pars
 #[inline(always)]
 fn single_head(line: &[u8]) -> Result<(ReplyCode, Option<EnhancedStatusCode>, usize), ParseError> {
     let (c, _) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, 0))?;
-    let value = u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
-    let code = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, 0))?;
-    let text = &line[4..];
+    let code = reply_code(c)?;
+    let text = line.get(4..).unwrap_or_default();
     Ok(match enhanced_code(text, c[0] - b'0') {
         Some((esc, n)) => (code, Some(esc), n),
         None => (code, None, 0),
     })
 }
 
+/// The code of a reply line whose first three bytes `reply_line_head` accepted.
+#[inline(always)]
+fn reply_code(c: [u8; 3]) -> Result<ReplyCode, ParseError> {
+    let value = u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
+    ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, 0))
+}
+
 /// Builds a [`Reply`] from a complete reply of `count` lines, checked by `reply_end`: a
 /// single line is taken apart now, a longer reply keeps its wire lines.
 pub(crate) fn reply_frame(frame: Bytes, count: usize) -> Result<Reply, ParseError> {
-    let head = match frame.get(..3) {
-        Some(&[a, b, c]) => [a, b, c],
-        _ => return Err(ParseError::new(K::InvalidReply, 0)),
-    };
-    let value = u16::from(head[0] - b'0') * 100
-        + u16::from(head[1] - b'0') * 10
-        + u16::from(head[2] - b'0');
-    let code = ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, 0))?;
     if count > 1 {
-        return Ok(Reply::from_wire(code, frame, count));
+        let (c, _) = frame
+            .get(..4)
+            .and_then(reply_line_head)
+            .ok_or(ParseError::new(K::InvalidReply, 0))?;
+        return Ok(Reply::from_wire(reply_code(c)?, frame, count));
     }
     let line = frame.strip_suffix(b"\n").unwrap_or(&frame);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let text = line.get(4..).unwrap_or_default();
-    let (enhanced, text) = match enhanced_code(text, head[0] - b'0') {
-        Some((esc, n)) => (Some(esc), &text[n..]),
-        None => (None, text),
-    };
+    let (code, enhanced, skip) = single_head(line)?;
+    let text = line.get(4 + skip..).unwrap_or_default();
     Ok(Reply::single(
         code,
         ReplyLine::from_parts(enhanced, Compact::share(&frame, text)),

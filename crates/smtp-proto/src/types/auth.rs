@@ -86,7 +86,7 @@ impl AuthMechanism {
             return None;
         }
         for (n, m) in MECHS {
-            if n.len() == name.len() && crate::parse::keyword_is(name, n.as_bytes()) {
+            if crate::parse::keyword_is(name, n.as_bytes()) {
                 return Some(m.clone());
             }
         }

@@ -525,13 +525,10 @@ impl Reply {
 
     /// The first line.
     pub fn first_line(&self) -> ReplyLineRef<'_> {
-        match &self.lines {
-            Lines::One(l) => l.as_line(),
-            _ => self.lines().next().unwrap_or(ReplyLineRef {
-                enhanced: None,
-                text: b"",
-            }),
-        }
+        self.lines().next().unwrap_or(ReplyLineRef {
+            enhanced: None,
+            text: b"",
+        })
     }
 
     /// The enhanced status code of the first line, if any.
