@@ -98,8 +98,17 @@ impl DotStuffer {
                 let block = from + marks.trailing_zeros() as usize * BLOCK;
                 marks &= marks - 1;
                 let end = (block + BLOCK).min(chunk.len());
-                for lf in memchr_iter(b'\n', &chunk[block..end]) {
-                    start = self.line_end(chunk, block + lf, start, out);
+                if block > 0 && end < chunk.len() {
+                    let mut lfs = needy_lfs(&chunk[block - 1..=end]);
+                    while lfs != 0 {
+                        let lf = block + lfs.trailing_zeros() as usize;
+                        lfs &= lfs - 1;
+                        start = self.line_end(chunk, lf, start, out);
+                    }
+                } else {
+                    for lf in memchr_iter(b'\n', &chunk[block..end]) {
+                        start = self.line_end(chunk, block + lf, start, out);
+                    }
                 }
             }
             from += BLOCK * BLOCKS_PER_MASK;
@@ -170,6 +179,44 @@ fn marked_blocks(chunk: &[u8], from: usize) -> u64 {
     marks
 }
 
+/// The LFs that need work among the middle [`BLOCK`] octets of `window` (one octet of context
+/// on each side), one bit per octet: a marked block is visited only at these, with no search.
+fn needy_lfs(window: &[u8]) -> u128 {
+    let (Ok(before), Ok(at), Ok(after)) = (
+        <&[u8; BLOCK]>::try_from(&window[..BLOCK]),
+        <&[u8; BLOCK]>::try_from(&window[1..=BLOCK]),
+        <&[u8; BLOCK]>::try_from(&window[2..]),
+    ) else {
+        return 0;
+    };
+    // Flags first (the same vectorised test as [`block_needs_work`]), then packed eight at a
+    // time: a multiply gathers the low bit of eight 0/1 octets into the top octet, which LLVM
+    // will not do from a bit-by-bit loop without intrinsics.
+    let mut flags = [0u8; BLOCK];
+    for (j, flag) in flags.iter_mut().enumerate() {
+        *flag = needs_work(before[j], at[j], after[j]);
+    }
+    let mut bits = 0;
+    for (i, eight) in flags.chunks_exact(8).enumerate() {
+        let eight = u64::from_le_bytes(eight.try_into().unwrap_or_default());
+        bits |= u128::from(eight.wrapping_mul(GATHER) >> 56) << (i * 8);
+    }
+    bits
+}
+
+/// Octet `i` of a word times this lands in bit `56 + i`, and no two products collide.
+const GATHER: u64 = 0x0102_0408_1020_4080;
+
+/// 1 for an LF (`at`) without a CR before it or with a dot after it, else 0. An LF needs work
+/// unless a CR is before it and no dot after it: `lf & !(cr & !dot)`, two and-not operations
+/// on the compare masks, the fewest vector operations found for this test.
+#[inline(always)]
+fn needs_work(before: u8, at: u8, after: u8) -> u8 {
+    let lf = u8::from(at == b'\n');
+    let fine = u8::from(before == b'\r') & !u8::from(after == b'.');
+    lf & !fine
+}
+
 /// Whether the middle [`BLOCK`] octets of `window` (one octet of context on each side) hold an
 /// LF without a CR before it or with a dot after it.
 fn block_needs_work(window: &[u8]) -> bool {
@@ -180,14 +227,9 @@ fn block_needs_work(window: &[u8]) -> bool {
     ) else {
         return true;
     };
-    // An LF needs work unless a CR is before it and no dot after it: `lf & !(cr & !dot)`,
-    // two and-not operations on the compare masks, the fewest vector operations found for
-    // this test.
     let mut any = 0u8;
     for j in 0..BLOCK {
-        let lf = u8::from(at[j] == b'\n');
-        let fine = u8::from(before[j] == b'\r') & !u8::from(after[j] == b'.');
-        any |= lf & !fine;
+        any |= needs_work(before[j], at[j], after[j]);
     }
     any != 0
 }

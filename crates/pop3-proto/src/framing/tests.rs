@@ -296,3 +296,46 @@ fn bare_lf_and_dot_lines_are_found_at_every_block_edge() {
         );
     }
 }
+
+/// Stuffing the slow, obvious way: one octet at a time.
+fn reference_stuff(content: &[u8]) -> Vec<u8> {
+    let mut wire = Vec::new();
+    let mut line_start = true;
+    for (i, &b) in content.iter().enumerate() {
+        if b == b'\n' && (i == 0 || content[i - 1] != b'\r') {
+            wire.push(b'\r');
+        }
+        if line_start && b == b'.' {
+            wire.push(b'.');
+        }
+        wire.push(b);
+        line_start = b == b'\n';
+    }
+    match content.last() {
+        None | Some(b'\n') => {}
+        Some(b'\r') => wire.push(b'\n'),
+        Some(_) => wire.extend_from_slice(b"\r\n"),
+    }
+    wire.extend_from_slice(b".\r\n");
+    wire
+}
+
+#[test]
+fn dense_line_ends_are_stuffed_as_one_octet_at_a_time() {
+    // Content from an alphabet of line ends, dots and a letter, so that blocks hold several
+    // LFs needing work, some in the same eight octets; cut several ways.
+    let mut state = 0x2545_f491_u32;
+    let content: Vec<u8> = (0..20_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            b"aaaa\r\n\n."[(state % 8) as usize]
+        })
+        .collect();
+    let expected = reference_stuff(&content);
+    for size in [20_000, 4096, 1000, 129, 128, 127, 7] {
+        let chunks: Vec<&[u8]> = content.chunks(size).collect();
+        assert!(stuff_all(&chunks) == expected, "chunks of {size}");
+    }
+}
