@@ -966,7 +966,7 @@ impl CmdParser<'_> {
             let kw = &rest[..kw_len];
             rest = &rest[kw_len..];
             let val = if let Some(r) = rest.strip_prefix(b"=") {
-                let vlen = r.iter().take_while(|&&b| is_esmtp_value(b)).count();
+                let vlen = runs::value_len(r);
                 if vlen == 0 {
                     return Err(self.err(K::InvalidParameter, r));
                 }
@@ -1946,5 +1946,6 @@ pub fn sasl_response(line: &[u8]) -> Result<SaslResponse, ParseError> {
         .ok_or(ParseError::new(K::InvalidBase64, 0))
 }
 
+mod runs;
 #[cfg(test)]
 mod tests;
