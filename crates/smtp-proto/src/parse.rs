@@ -946,7 +946,10 @@ impl CmdParser<'_> {
                 return Ok(());
             }
             // separator
-            let spaces = rest.iter().take_while(|&&b| b == b' ').count();
+            let spaces = match rest {
+                [b' ', next, ..] if *next != b' ' => 1,
+                _ => rest.iter().take_while(|&&b| b == b' ').count(),
+            };
             if spaces == 0 || (spaces > 1 && !self.opts.extra_spaces) {
                 return Err(self.err(K::InvalidArguments, rest));
             }
@@ -959,7 +962,7 @@ impl CmdParser<'_> {
                 };
             }
             let at = self.off(rest);
-            let kw_len = rest.iter().take_while(|&&b| is_ldh(b)).count();
+            let kw_len = runs::keyword_len(rest);
             if kw_len == 0 || rest[0] == b'-' {
                 return Err(self.err(K::InvalidArguments, rest));
             }
@@ -1119,24 +1122,28 @@ impl CmdParser<'_> {
             }
             Kw::Orcpt => {
                 let v = val.ok_or_else(bad)?;
-                let semi = v.iter().position(|&b| b == b';').ok_or_else(bad)?;
+                // Nearly every ORCPT is `rfc822;`: its type needs no search and no check.
+                let semi = if v.len() > 7 && keyword_is(&v[..7], b"RFC822;") {
+                    6
+                } else {
+                    v.iter().position(|&b| b == b';').ok_or_else(bad)?
+                };
                 let (ty, addr) = (&v[..semi], &v[semi + 1..]);
                 let utf8 = ty.eq_ignore_ascii_case(b"utf-8");
                 if ty.is_empty()
                     || !ty.iter().all(|&b| is_atext(b))
                     || addr.is_empty()
                     || addr.len() > 500
-                    || !is_xtext_value(addr, utf8)
+                    // (an ASCII line has no octet for the UTF-8 test to refuse)
+                    || !is_xtext_value(addr, utf8 || self.ascii)
+                    || p.orcpt.is_some()
                 {
                     return Err(bad());
                 }
-                let o = OriginalRecipient {
+                p.orcpt = Some(OriginalRecipient {
                     addr_type: self.text(ty),
                     address: XText(self.text(addr)),
-                };
-                if p.orcpt.replace(o).is_some() {
-                    return Err(bad());
-                }
+                });
             }
             Kw::Rrvs => {
                 let v = val.ok_or_else(bad)?;

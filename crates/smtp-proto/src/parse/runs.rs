@@ -6,7 +6,7 @@
 //! a few operations per eight octets and leaves once per run, not once per octet. Each class
 //! test is exact per octet; the class table's predicates stay the reference (see the tests).
 
-use super::is_esmtp_value;
+use super::{is_esmtp_value, is_ldh};
 
 /// The high bit of every octet.
 const HI: u64 = 0x8080_8080_8080_8080;
@@ -38,6 +38,19 @@ fn value_octets(w: u64) -> u64 {
     let high = w & HI;
     let y = w & !HI;
     high | (at_least(y, 33) & !at_least(y, 127) & differs(y, b'='))
+}
+
+/// Letters, digits and `-` (the octets of a keyword or a domain label): the high bit of each.
+#[inline(always)]
+fn ldh_octets(w: u64) -> u64 {
+    let y = w & !HI;
+    // A letter in either case is a lower-case letter once 0x20 is set.
+    let lower = y | splat(0x20);
+    let letter = at_least(lower, b'a') & !at_least(lower, b'z' + 1);
+    // `-` `.` `/` and the digits are contiguous; `.` and `/` are left out.
+    let digit_dash =
+        at_least(y, b'-') & !at_least(y, b'9' + 1) & differs(y, b'.') & differs(y, b'/');
+    (letter | digit_dash) & !w & HI
 }
 
 /// The length of the run of octets at the start of `s` that `class` (word test) accepts;
@@ -76,6 +89,12 @@ pub(super) fn value_len(s: &[u8]) -> usize {
     run(s, value_octets, is_esmtp_value)
 }
 
+/// The length of the `esmtp-keyword` (letters, digits, `-`) at the start of `s`.
+#[inline(always)]
+pub(super) fn keyword_len(s: &[u8]) -> usize {
+    run(s, ldh_octets, is_ldh)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +112,7 @@ mod tests {
                     let bit = 0x80u64 << (8 * place);
                     let value = is_esmtp_value(b);
                     assert_eq!(value_octets(w) & bit != 0, value, "value {b:#x} at {place}");
+                    assert_eq!(ldh_octets(w) & bit != 0, is_ldh(b), "ldh {b:#x} at {place}");
                 }
             }
         }
@@ -107,9 +127,12 @@ mod tests {
                     s[stop] = b' ';
                 }
                 assert_eq!(value_len(&s), stop, "value {len}/{stop}");
+                assert_eq!(keyword_len(&s), stop, "keyword {len}/{stop}");
                 if stop < len {
                     s[stop] = b'=';
                     assert_eq!(value_len(&s), stop, "value = {len}/{stop}");
+                    s[stop] = b'.';
+                    assert_eq!(keyword_len(&s), stop, "keyword . {len}/{stop}");
                 }
             }
         }
