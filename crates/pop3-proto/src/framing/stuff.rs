@@ -3,7 +3,8 @@
 //! Only two things in a message need work on the wire (RFC 1939 §3): a line that starts with
 //! the termination octet gets one more, and a line must end with CRLF (stores may hold bare LF).
 //! Both sit at an LF, so one pass over the chunk marks the 128-octet blocks holding an LF that is
-//! bare or followed by a dot; only marked blocks are visited line by line, and the output is
+//! bare or followed by a dot; a marked block is looked at again only at those LFs (the first and
+//! last block of a chunk, whose neighbours are elsewhere, at each of its LFs), and the output is
 //! slices of the input with small static pieces between them: nothing is copied.
 //!
 //! Content the application knows to be CRLF already (a store that keeps messages in canonical
@@ -99,6 +100,7 @@ impl DotStuffer {
                 marks &= marks - 1;
                 let end = (block + BLOCK).min(chunk.len());
                 if block > 0 && end < chunk.len() {
+                    // An interior block: the same test, kept per octet.
                     let mut lfs = needy_lfs(&chunk[block - 1..=end]);
                     while lfs != 0 {
                         let lf = block + lfs.trailing_zeros() as usize;
