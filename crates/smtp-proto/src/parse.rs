@@ -1512,31 +1512,6 @@ pub fn reply_with(buf: &[u8], opts: &ReplyOptions) -> Result<Option<(Reply, usiz
     }
 }
 
-/// The offset of the first `a` or `b` in `s`. Reply lines are short: eight bytes at a time
-/// in a register find the end sooner than a call to a vectorised search, which takes over
-/// for a long line.
-#[inline(always)]
-pub(crate) fn find_byte2(s: &[u8], a: u8, b: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut at = 0;
-    while at < 32 {
-        let Some(word) = s.get(at..).and_then(<[u8]>::first_chunk::<8>) else {
-            break;
-        };
-        let w = u64::from_le_bytes(*word);
-        let (x, y) = (w ^ (ONES * u64::from(a)), w ^ (ONES * u64::from(b)));
-        // A byte is zero in `x` or `y` exactly where `w` has `a` or `b`; the lowest flag is
-        // exact (borrows only disturb the flags above a zero byte).
-        let found = ((x.wrapping_sub(ONES) & !x) | (y.wrapping_sub(ONES) & !y)) & HIGH;
-        if found != 0 {
-            return Some(at + found.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    memchr::memchr2(a, b, s.get(at..)?).map(|p| at + p)
-}
-
 /// Where the scan of a reply buffer stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ReplyScan {
@@ -1954,5 +1929,6 @@ pub fn sasl_response(line: &[u8]) -> Result<SaslResponse, ParseError> {
 }
 
 mod runs;
+pub(crate) use runs::find_byte2;
 #[cfg(test)]
 mod tests;

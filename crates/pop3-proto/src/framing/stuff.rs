@@ -184,11 +184,7 @@ fn marked_blocks(chunk: &[u8], from: usize) -> u64 {
 /// The LFs that need work among the middle [`BLOCK`] octets of `window` (one octet of context
 /// on each side), one bit per octet: a marked block is visited only at these, with no search.
 fn needy_lfs(window: &[u8]) -> u128 {
-    let (Ok(before), Ok(at), Ok(after)) = (
-        <&[u8; BLOCK]>::try_from(&window[..BLOCK]),
-        <&[u8; BLOCK]>::try_from(&window[1..=BLOCK]),
-        <&[u8; BLOCK]>::try_from(&window[2..]),
-    ) else {
+    let Some((before, at, after)) = neighbours(window) else {
         return 0;
     };
     // Flags first (the same vectorised test as [`block_needs_work`]), then packed eight at a
@@ -204,6 +200,21 @@ fn needy_lfs(window: &[u8]) -> u128 {
         bits |= u128::from(eight.wrapping_mul(GATHER) >> 56) << (i * 8);
     }
     bits
+}
+
+/// The middle [`BLOCK`] octets of `window` (exactly one octet of context on each side) as
+/// three arrays, the octets before, at and after each position: fixed-size, so the tests over
+/// them vectorise. `None` for a window of another length.
+#[inline(always)]
+fn neighbours(window: &[u8]) -> Option<(&[u8; BLOCK], &[u8; BLOCK], &[u8; BLOCK])> {
+    match (
+        <&[u8; BLOCK]>::try_from(&window[..BLOCK]),
+        <&[u8; BLOCK]>::try_from(&window[1..=BLOCK]),
+        <&[u8; BLOCK]>::try_from(&window[2..]),
+    ) {
+        (Ok(before), Ok(at), Ok(after)) => Some((before, at, after)),
+        _ => None,
+    }
 }
 
 /// Octet `i` of a word times this lands in bit `56 + i`, and no two products collide.
@@ -222,11 +233,7 @@ fn needs_work(before: u8, at: u8, after: u8) -> u8 {
 /// Whether the middle [`BLOCK`] octets of `window` (one octet of context on each side) hold an
 /// LF without a CR before it or with a dot after it.
 fn block_needs_work(window: &[u8]) -> bool {
-    let (Ok(before), Ok(at), Ok(after)) = (
-        <&[u8; BLOCK]>::try_from(&window[..BLOCK]),
-        <&[u8; BLOCK]>::try_from(&window[1..=BLOCK]),
-        <&[u8; BLOCK]>::try_from(&window[2..]),
-    ) else {
+    let Some((before, at, after)) = neighbours(window) else {
         return true;
     };
     let mut any = 0u8;
