@@ -169,7 +169,7 @@ pub async fn submit(
                 } else if let Some((user, password)) = &options.login {
                     let offered = client
                         .capabilities()
-                        .map(|c| c.auth_mechanisms().to_vec())
+                        .map(|c| c.auth_mechanisms())
                         .unwrap_or_default();
                     let credentials = if offered.contains(&AuthMechanism::Plain) {
                         Credentials::Plain {

@@ -378,12 +378,10 @@ pub fn ehlo_reply(e: &EhloResponse) -> Reply {
         first.put_u8(b' ');
         first.put_slice(e.greeting.as_bytes());
     }
-    let mut lines = Vec::with_capacity(1 + e.capabilities.len());
+    let mut lines = Vec::with_capacity(1 + e.len());
     lines.push(ReplyLine::new(None, first.freeze()));
-    for c in &e.capabilities {
-        let mut b = BytesMut::with_capacity(32);
-        capability(c, &mut b);
-        lines.push(ReplyLine::new(None, b.freeze()));
+    for l in e.lines() {
+        lines.push(ReplyLine::new(None, bytes::Bytes::copy_from_slice(l)));
     }
     Reply::from_lines(ReplyCode::OK, lines)
 }

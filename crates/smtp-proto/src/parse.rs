@@ -27,7 +27,7 @@ use crate::types::{
     RcptParameters, Reply, ReplyCode, ReplyLine, ReplyLineRef, ReversePath, Rrvs, RrvsMode,
     SaslResponse, Secret, Text, XText,
 };
-use crate::types::{Compact, HostKind};
+use crate::types::{Compact, Flag, HostKind, Offer, next_wire_line};
 use crate::{ParseError, ParseErrorKind as K};
 
 type In<'a> = &'a [u8];
@@ -206,20 +206,6 @@ fn is_xchar(b: u8) -> bool {
 fn is_upper_hex(b: u8) -> bool {
     b.is_ascii_digit() || (b'A'..=b'F').contains(&b)
 }
-/// True when `s` is the keyword `k` (upper-case ASCII) in any case. Every byte is compared,
-/// without a branch per byte: for a constant `k` this is a few operations per byte, cheaper
-/// than `eq_ignore_ascii_case`'s early exits on the short keywords of the protocol.
-#[inline(always)]
-pub(crate) fn keyword_is(s: &[u8], k: &[u8]) -> bool {
-    debug_assert!(!k.iter().any(u8::is_ascii_lowercase));
-    s.len() == k.len()
-        && s.iter().zip(k).fold(0, |acc, (&a, &b)| {
-            // `a` in upper case: a lower-case letter loses its 0x20 bit.
-            let upper = a - (u8::from(a.wrapping_sub(b'a') < 26) << 5);
-            acc | (upper ^ b)
-        }) == 0
-}
-
 /// Printable text for VRFY/EXPN/HELP/NOOP/ETRN arguments: SP and VCHAR, plus UTF-8.
 #[inline]
 fn is_text(b: u8) -> bool {
@@ -584,7 +570,7 @@ fn path<'a>(i: In<'a>, opts: &ParseOptions) -> Res<'a, PathOut<'a>> {
 /// `i` without the prefix `p` (upper-case ASCII) in any case.
 #[inline(always)]
 fn strip_prefix_ci<'a>(i: &'a [u8], p: &[u8]) -> Option<&'a [u8]> {
-    (i.len() >= p.len() && keyword_is(&i[..p.len()], p)).then(|| &i[p.len()..])
+    (i.len() >= p.len() && keyword_eq(&i[..p.len()], p)).then(|| &i[p.len()..])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1022,11 +1008,11 @@ impl CmdParser<'_> {
             Kw::Size => once!(p.size, val.and_then(number).ok_or_else(bad)?),
             Kw::Body => {
                 let v = val.ok_or_else(bad)?;
-                let b = if keyword_is(v, b"7BIT") {
+                let b = if keyword_eq(v, b"7BIT") {
                     Body::SevenBit
-                } else if keyword_is(v, b"8BITMIME") {
+                } else if keyword_eq(v, b"8BITMIME") {
                     Body::EightBitMime
-                } else if keyword_is(v, b"BINARYMIME") {
+                } else if keyword_eq(v, b"BINARYMIME") {
                     Body::BinaryMime
                 } else {
                     return Err(bad());
@@ -1047,9 +1033,9 @@ impl CmdParser<'_> {
             }
             Kw::Ret => {
                 let v = val.ok_or_else(bad)?;
-                let r = if keyword_is(v, b"FULL") {
+                let r = if keyword_eq(v, b"FULL") {
                     DsnReturn::Full
-                } else if keyword_is(v, b"HDRS") {
+                } else if keyword_eq(v, b"HDRS") {
                     DsnReturn::Headers
                 } else {
                     return Err(bad());
@@ -1123,7 +1109,7 @@ impl CmdParser<'_> {
             Kw::Orcpt => {
                 let v = val.ok_or_else(bad)?;
                 // Nearly every ORCPT is `rfc822;`: its type needs no search and no check.
-                let semi = if v.len() > 7 && keyword_is(&v[..7], b"RFC822;") {
+                let semi = if v.len() > 7 && keyword_eq(&v[..7], b"RFC822;") {
                     6
                 } else {
                     v.iter().position(|&b| b == b';').ok_or_else(bad)?
@@ -1287,7 +1273,7 @@ enum Kw {
 /// Recognises a parameter keyword (case-insensitively) without copying it.
 #[inline]
 fn keyword(kw: &[u8]) -> Kw {
-    let is = |s: &[u8]| keyword_is(kw, s);
+    let is = |s: &[u8]| keyword_eq(kw, s);
     match kw.len() {
         2 if is(b"BY") => Kw::By,
         3 if is(b"RET") => Kw::Ret,
@@ -1366,16 +1352,16 @@ fn deliver_by(v: &[u8]) -> Option<DeliverBy> {
 
 /// `NEVER` / `1#( SUCCESS / FAILURE / DELAY )`, each at most once.
 fn notify(v: &[u8]) -> Option<Notify> {
-    if keyword_is(v, b"NEVER") {
+    if keyword_eq(v, b"NEVER") {
         return Some(Notify::NEVER);
     }
     let mut n = Notify::default();
     for item in v.split(|&b| b == b',') {
-        let flag = if keyword_is(item, b"SUCCESS") {
+        let flag = if keyword_eq(item, b"SUCCESS") {
             &mut n.success
-        } else if keyword_is(item, b"FAILURE") {
+        } else if keyword_eq(item, b"FAILURE") {
             &mut n.failure
-        } else if keyword_is(item, b"DELAY") {
+        } else if keyword_eq(item, b"DELAY") {
             &mut n.delay
         } else {
             return None;
@@ -1532,6 +1518,29 @@ pub(crate) fn reply_end(
 ) -> Result<ReplyScan, ParseError> {
     loop {
         let rest = &buf[from..];
+        // The usual line, complete and valid, taken in one look at its head and one scan for
+        // its CRLF; anything else goes the careful way below, which decides the same for it.
+        if let Some(&[c0, c1, c2, sep]) = rest.first_chunk::<4>()
+            && (sep == b' ' || sep == b'-')
+            && match buf.first_chunk::<3>() {
+                Some(first) if from > 0 || lines > 0 => *first == [c0, c1, c2],
+                _ => reply_line_head(&[c0, c1, c2]).is_some(),
+            }
+            && let Some(cr) = find_byte2(&rest[4..], b'\r', b'\n')
+            && rest[4 + cr] == b'\r'
+            && rest.get(5 + cr) == Some(&b'\n')
+            && 6 + cr <= opts.max_line_len
+        {
+            lines += 1;
+            from += 6 + cr;
+            if sep == b' ' {
+                return Ok(ReplyScan::Complete { end: from, lines });
+            }
+            if lines >= opts.max_lines {
+                return Err(ParseError::new(K::ReplyTooLong, from));
+            }
+            continue;
+        }
         // One pass finds the line's end and any CR inside it: `(content_end, lf)`, or the
         // offset of a stray CR or LF, or nothing yet.
         let (end, stray) = match memchr::memchr2(b'\r', b'\n', rest) {
@@ -1671,6 +1680,10 @@ fn reply_code(c: [u8; 3]) -> Result<ReplyCode, ParseError> {
 
 /// Builds a [`Reply`] from a complete reply of `count` lines, checked by `reply_end`: a
 /// single line is taken apart now, a longer reply keeps its wire lines.
+///
+/// Inlined so that the reply is built where the caller keeps it: returned through memory, it
+/// was copied in pieces that straddle the stores that had just written it, which stall.
+#[inline(always)]
 pub(crate) fn reply_frame(frame: Bytes, count: usize) -> Result<Reply, ParseError> {
     if count > 1 {
         let (c, _) = frame
@@ -1746,39 +1759,43 @@ fn enhanced_code_general(text: &[u8], class: u8) -> Option<(EnhancedStatusCode, 
 /// The first line is `domain [greeting]`; every following line is one capability. Lines that
 /// do not fit a known keyword's grammar are kept as [`Capability::Other`], so a server's
 /// oddity never loses the rest of the list. Errors only when the code is not 250.
+///
+/// A received reply's capability lines are shared with it, not copied, and summarised in one
+/// pass (see [`EhloResponse`]).
 pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
     if reply.code() != ReplyCode::OK {
         return Err(ParseError::new(K::UnexpectedReply, 0));
     }
-    let mut lines = reply.lines();
-    let mut resp = EhloResponse::default();
-    if let Some(first) = lines.next() {
-        let t = line_text(first);
-        let s: &[u8] = &t;
-        match memchr::memchr(b' ', s) {
-            Some(sp) => {
-                resp.domain = lossy_text(&s[..sp]);
-                resp.greeting = lossy_text(&s[sp + 1..]);
-            }
-            None => resp.domain = lossy_text(s),
-        }
+    if let Some((frame, count)) = reply.wire() {
+        let mut rest: &[u8] = frame;
+        let (domain, greeting) = ehlo_greet(frame, next_wire_line(&mut rest));
+        return Ok(EhloResponse::from_wire(
+            domain,
+            greeting,
+            frame.slice_ref(rest),
+            count - 1,
+        ));
     }
-    resp.capabilities = Vec::with_capacity(lines.len());
+    // A reply built in memory (one line, or lines made by the application).
+    let mut lines = reply.lines();
+    let first = lines.next().map(line_text).unwrap_or_default();
+    let (domain, greeting) = ehlo_greet(&Bytes::copy_from_slice(&first), &first);
+    let mut resp = EhloResponse::new(domain, greeting, []);
     for l in lines {
-        // A keyword alone, the usual line, is pushed as a constant: built in place, not
-        // copied from a temporary that was just written a byte at a time.
-        if l.enhanced.is_none()
-            && let Some(c) = bare_capability(l.text())
-        {
-            resp.capabilities.push(c);
-            continue;
-        }
-        resp.capabilities.push(match l.enhanced {
-            None => capability_in(l.text()),
-            Some(_) => capability_in(&line_text(l)),
-        });
+        resp.push_line(&line_text(l));
     }
     Ok(resp)
+}
+
+/// The domain and greeting of an EHLO reply's first line `first`, a slice of `src`.
+fn ehlo_greet(src: &Bytes, first: &[u8]) -> (Text, Text) {
+    match memchr::memchr(b' ', first) {
+        Some(sp) => (
+            lossy_text(src, &first[..sp]),
+            lossy_text(src, &first[sp + 1..]),
+        ),
+        None => (lossy_text(src, first), Text::new()),
+    }
 }
 
 /// A reply line's text with an enhanced code that the reply parser took off put back (an
@@ -1791,10 +1808,13 @@ fn line_text(l: ReplyLineRef<'_>) -> Cow<'_, [u8]> {
     }
 }
 
-fn lossy_text(b: &[u8]) -> Text {
-    match std::str::from_utf8(b) {
-        Ok(s) => Text::copy_checked(s.as_bytes()),
-        Err(_) => Text::from(String::from_utf8_lossy(b).into_owned()),
+/// `s`, a slice of `src`, as text: shared with `src` when valid UTF-8 (copied when short),
+/// else a copy with U+FFFD for invalid sequences.
+fn lossy_text(src: &Bytes, s: &[u8]) -> Text {
+    match std::str::from_utf8(s) {
+        Ok(_) if src.as_ptr_range().contains(&s.as_ptr()) => Text::share_checked(src, s),
+        Ok(_) => Text::copy_checked(s),
+        Err(_) => Text::from(String::from_utf8_lossy(s).into_owned()),
     }
 }
 
@@ -1805,99 +1825,194 @@ pub fn capability(line: Text) -> Capability {
 
 /// [`capability`] from the line's bytes: texts are made only for what is kept as text
 /// (invalid UTF-8 replaced by U+FFFD).
-///
-/// Inlined into its callers so that the value is built where it is stored: returned through
-/// memory, a freshly written enum is read back in pieces that stall on store forwarding.
-#[inline(always)]
-fn capability_in(s: &[u8]) -> Capability {
-    // Lines are short: a plain loop beats a library search here.
-    let kw_end = s.iter().position(|&c| c == b' ').unwrap_or(s.len());
-    let kw = &s[..kw_end];
-    let rest = &s[kw_end..];
+pub(crate) fn capability_in(s: &[u8]) -> Capability {
+    let (kw, rest) = s.split_at(keyword_end(s));
+    let text = |p: &[u8]| match std::str::from_utf8(p) {
+        Ok(_) => Text::copy_checked(p),
+        Err(_) => Text::from(String::from_utf8_lossy(p).into_owned()),
+    };
     let mut params = rest.split(|&c| c == b' ').filter(|p| !p.is_empty());
-    // Up to two parameters on the stack (all the typed keywords need); `more` if there are more.
-    let p0 = params.next();
-    if p0.is_none()
-        && let Some(c) = bare_capability(kw)
+    match offer(kw, rest) {
+        Offer::Flag(f) => f.capability(),
+        Offer::Size(n) => Capability::Size(n),
+        Offer::DeliverBy(n) => Capability::DeliverBy(n),
+        Offer::Auth(_) => Capability::Auth(params.filter_map(AuthMechanism::from_name).collect()),
+        Offer::MtPriority => Capability::MtPriority(params.next().map(text)),
+        Offer::FutureRelease(max_interval) => Capability::FutureRelease {
+            max_interval,
+            max_datetime: params.nth(1).map(text).unwrap_or_default(),
+        },
+        Offer::Other => Capability::Other {
+            keyword: text(kw),
+            params: params.map(text).collect(),
+        },
+    }
+}
+
+/// Takes the first line off `rest`, capability lines as the reply parser checked them (see
+/// [`next_wire_line`]), and gives what it offers.
+///
+/// One scan finds the keyword's end and, on the usual line of a keyword alone, the line's end
+/// as well: a line is read once.
+#[inline(always)]
+pub(crate) fn next_line_offer(rest: &mut &[u8]) -> Offer {
+    let r = *rest;
+    if let (Some(b'-' | b' '), Some(text)) = (r.get(3), r.get(4..))
+        && let Some(end) = find_byte2(text, b' ', b'\n')
+        && text[end] == b'\n'
     {
-        return c;
+        *rest = &text[end + 1..];
+        let kw = &text[..end];
+        let kw = kw.strip_suffix(b"\r").unwrap_or(kw);
+        return offer(kw, b"");
+    }
+    line_offer(next_wire_line(rest))
+}
+
+/// What an EHLO line's text offers (see [`Offer`]).
+#[inline(always)]
+pub(crate) fn line_offer(s: &[u8]) -> Offer {
+    let (kw, rest) = s.split_at(keyword_end(s));
+    offer(kw, rest)
+}
+
+/// Where an EHLO line's keyword ends: at its first space. Lines are short: a plain loop beats
+/// a library search here.
+#[inline(always)]
+fn keyword_end(s: &[u8]) -> usize {
+    s.iter().position(|&c| c == b' ').unwrap_or(s.len())
+}
+
+/// What the EHLO keyword `kw` with `rest` (the line after it) offers.
+#[inline(always)]
+fn offer(kw: &[u8], rest: &[u8]) -> Offer {
+    let Some(keyword) = ehlo_keyword(kw) else {
+        return Offer::Other;
+    };
+    let mut params = rest.split(|&c| c == b' ').filter(|p| !p.is_empty());
+    // Up to two parameters looked at (all the typed keywords need); `more` if there are more.
+    let p0 = params.next();
+    if let EhloKeyword::Flag(f) = keyword {
+        return if p0.is_none() {
+            Offer::Flag(f)
+        } else {
+            Offer::Other
+        };
     }
     let p1 = params.next();
     let more = params.next().is_some();
     let n1 = p1.is_none();
-    // Slices of a valid UTF-8 line cut at ASCII spaces are valid UTF-8.
-    let text = lossy_text;
-    let is = |k: &[u8]| keyword_is(kw, k);
-    let typed = match kw.len() {
-        4 if is(b"SIZE") => match (p0, n1) {
-            (None, _) => Some(Capability::Size(None)),
-            (Some(n), true) => number(n).map(|n| Capability::Size(Some(n))),
+    let typed = match keyword {
+        EhloKeyword::Flag(_) => None,
+        EhloKeyword::Size => match (p0, n1) {
+            (None, _) => Some(Offer::Size(None)),
+            (Some(n), true) => number(n).map(|n| Offer::Size(Some(n))),
             _ => None,
         },
-        9 if is(b"DELIVERBY") => match (p0, n1) {
-            (None, _) => Some(Capability::DeliverBy(None)),
-            (Some(n), true) => number(n).map(|n| Capability::DeliverBy(Some(n))),
+        EhloKeyword::DeliverBy => match (p0, n1) {
+            (None, _) => Some(Offer::DeliverBy(None)),
+            (Some(n), true) => number(n).map(|n| Offer::DeliverBy(Some(n))),
             _ => None,
         },
-        4 if is(b"AUTH") => auth_mechanisms(rest).map(Capability::Auth),
-        11 if is(b"MT-PRIORITY") => match (p0, n1) {
-            (None, _) => Some(Capability::MtPriority(None)),
-            (Some(p), true) if p.iter().all(|&c| is_ldh(c) || c == b'_') => {
-                Some(Capability::MtPriority(Some(text(p))))
-            }
+        EhloKeyword::Auth => auth_offer(rest),
+        EhloKeyword::MtPriority => match (p0, n1) {
+            (None, _) => Some(Offer::MtPriority),
+            (Some(p), true) if p.iter().all(|&c| is_ldh(c) || c == b'_') => Some(Offer::MtPriority),
             _ => None,
         },
-        13 if is(b"FUTURERELEASE") => match (p0, p1, more) {
-            (Some(i), Some(d), false) if is_datetime(d) => {
-                number(i).map(|max_interval| Capability::FutureRelease {
-                    max_interval,
-                    max_datetime: text(d),
-                })
-            }
+        EhloKeyword::FutureRelease => match (p0, p1, more) {
+            (Some(i), Some(d), false) if is_datetime(d) => number(i).map(Offer::FutureRelease),
             _ => None,
         },
-        _ => None,
     };
-    typed.unwrap_or_else(|| Capability::Other {
-        keyword: text(kw),
-        params: rest
-            .split(|&c| c == b' ')
-            .filter(|p| !p.is_empty())
-            .map(text)
-            .collect(),
-    })
+    typed.unwrap_or(Offer::Other)
 }
 
-/// The mechanism names of an `AUTH` EHLO line, or `None` when one is not a `sasl-mech`.
-fn auth_mechanisms(names: &[u8]) -> Option<Vec<AuthMechanism>> {
-    let mut mechs = Vec::with_capacity(4);
-    for name in names.split(|&c| c == b' ').filter(|p| !p.is_empty()) {
-        mechs.push(AuthMechanism::from_name(name)?);
+/// `AUTH mech...`: every name a valid `sasl-mech`; the known ones as bits.
+fn auth_offer(names: &[u8]) -> Option<Offer> {
+    let mut known = 0;
+    let mut rest = names;
+    loop {
+        rest = &rest[rest.iter().take_while(|&&c| c == b' ').count()..];
+        if rest.is_empty() {
+            return Some(Offer::Auth(known));
+        }
+        let n = runs::mech_len(rest);
+        if !(1..=20).contains(&n) || rest.get(n).is_some_and(|&c| c != b' ') {
+            return None;
+        }
+        known |= AuthMechanism::name_bit(&rest[..n]).unwrap_or(0);
+        rest = &rest[n..];
     }
-    Some(mechs)
 }
 
-/// The capabilities that are a keyword alone (`kw` compared case-insensitively).
+/// The EHLO keywords this crate types.
+#[derive(Clone, Copy)]
+enum EhloKeyword {
+    Flag(Flag),
+    Size,
+    DeliverBy,
+    Auth,
+    MtPriority,
+    FutureRelease,
+}
+
+const EHLO_KEYWORDS: [(&[u8], EhloKeyword); 19] = [
+    (b"PIPELINING", EhloKeyword::Flag(Flag::Pipelining)),
+    (b"CHUNKING", EhloKeyword::Flag(Flag::Chunking)),
+    (b"BINARYMIME", EhloKeyword::Flag(Flag::BinaryMime)),
+    (b"8BITMIME", EhloKeyword::Flag(Flag::EightBitMime)),
+    (
+        b"ENHANCEDSTATUSCODES",
+        EhloKeyword::Flag(Flag::EnhancedStatusCodes),
+    ),
+    (b"STARTTLS", EhloKeyword::Flag(Flag::StartTls)),
+    (b"SMTPUTF8", EhloKeyword::Flag(Flag::SmtpUtf8)),
+    (b"DSN", EhloKeyword::Flag(Flag::Dsn)),
+    (b"REQUIRETLS", EhloKeyword::Flag(Flag::RequireTls)),
+    (b"RRVS", EhloKeyword::Flag(Flag::Rrvs)),
+    (b"ETRN", EhloKeyword::Flag(Flag::Etrn)),
+    (b"VRFY", EhloKeyword::Flag(Flag::Vrfy)),
+    (b"EXPN", EhloKeyword::Flag(Flag::Expn)),
+    (b"HELP", EhloKeyword::Flag(Flag::Help)),
+    (b"SIZE", EhloKeyword::Size),
+    (b"DELIVERBY", EhloKeyword::DeliverBy),
+    (b"AUTH", EhloKeyword::Auth),
+    (b"MT-PRIORITY", EhloKeyword::MtPriority),
+    (b"FUTURERELEASE", EhloKeyword::FutureRelease),
+];
+
+/// A keyword's slot in [`EHLO_TABLE`]: its first two octets (case folded) and its length,
+/// mixed so that the typed keywords fall in different slots (checked as the table is built).
+/// Why: one lookup and one compare per line, where a match on the length then tried several
+/// keywords of that length.
 #[inline(always)]
-fn bare_capability(kw: &[u8]) -> Option<Capability> {
-    let is = |k: &[u8]| keyword_is(kw, k);
-    Some(match kw.len() {
-        10 if is(b"PIPELINING") => Capability::Pipelining,
-        8 if is(b"CHUNKING") => Capability::Chunking,
-        10 if is(b"BINARYMIME") => Capability::BinaryMime,
-        8 if is(b"8BITMIME") => Capability::EightBitMime,
-        19 if is(b"ENHANCEDSTATUSCODES") => Capability::EnhancedStatusCodes,
-        8 if is(b"STARTTLS") => Capability::StartTls,
-        8 if is(b"SMTPUTF8") => Capability::SmtpUtf8,
-        3 if is(b"DSN") => Capability::Dsn,
-        10 if is(b"REQUIRETLS") => Capability::RequireTls,
-        4 if is(b"RRVS") => Capability::Rrvs,
-        4 if is(b"ETRN") => Capability::Etrn,
-        4 if is(b"VRFY") => Capability::Vrfy,
-        4 if is(b"EXPN") => Capability::Expn,
-        4 if is(b"HELP") => Capability::Help,
-        _ => return None,
-    })
+const fn ehlo_slot(kw: &[u8]) -> usize {
+    match kw {
+        [a, b, ..] => (((*a | 0x20) as usize * 20 + (*b | 0x20) as usize + kw.len()) >> 1) % 32,
+        _ => 0,
+    }
+}
+
+const EHLO_TABLE: [Option<(&[u8], EhloKeyword)>; 32] = {
+    let mut table = [None; 32];
+    let mut i = 0;
+    while i < EHLO_KEYWORDS.len() {
+        let slot = ehlo_slot(EHLO_KEYWORDS[i].0);
+        assert!(table[slot].is_none(), "two EHLO keywords in one slot");
+        table[slot] = Some(EHLO_KEYWORDS[i]);
+        i += 1;
+    }
+    table
+};
+
+/// The typed EHLO keyword `kw` is (compared case-insensitively), if any.
+#[inline(always)]
+fn ehlo_keyword(kw: &[u8]) -> Option<EhloKeyword> {
+    match EHLO_TABLE[ehlo_slot(kw)] {
+        Some((name, keyword)) if keyword_eq(kw, name) => Some(keyword),
+        _ => None,
+    }
 }
 
 /// Decodes a `334` AUTH challenge (RFC 4954 §4): the base64 text of its single line.
@@ -1929,6 +2044,6 @@ pub fn sasl_response(line: &[u8]) -> Result<SaslResponse, ParseError> {
 }
 
 mod runs;
-pub(crate) use runs::find_byte2;
+pub(crate) use runs::{find_byte2, keyword_eq};
 #[cfg(test)]
 mod tests;

@@ -382,9 +382,7 @@ pub fn ehlo_response() -> impl Strategy<Value = EhloResponse> {
         "([!-~][ -~]{0,30})?",
         prop::collection::vec(capability(), 0..12),
     )
-        .prop_map(|(d, greeting, capabilities)| EhloResponse {
-            domain: d.as_text().clone(),
-            greeting: Text::from(greeting),
-            capabilities,
+        .prop_map(|(d, greeting, capabilities)| {
+            EhloResponse::new(d.as_text().clone(), greeting, capabilities)
         })
 }

@@ -5,7 +5,9 @@
 use bytes::BytesMut;
 use proptest::prelude::*;
 use smtp_proto::parse::{self, ParseOptions};
-use smtp_proto::types::{Command, ForwardPath, MailParameters, ReversePath};
+use smtp_proto::types::{
+    AuthMechanism, Capability, Command, EhloResponse, ForwardPath, MailParameters, ReversePath,
+};
 use smtp_proto::{encode, testing};
 
 fn reparse(c: &Command, opts: &ParseOptions) -> Result<Command, smtp_proto::ParseError> {
@@ -85,6 +87,43 @@ proptest! {
     }
 
     #[test]
+    fn ehlo_keeps_every_capability(caps in prop::collection::vec(testing::capability(), 0..12)) {
+        let e = EhloResponse::new("mx.example.com", "hi", caps.clone());
+        let mut b = BytesMut::new();
+        encode::ehlo_response(&e, &mut b);
+        let (r, _) = parse::reply(&b).unwrap().unwrap();
+        let parsed = parse::ehlo_response(&r).unwrap();
+        prop_assert_eq!(parsed.capabilities().collect::<Vec<_>>(), caps.clone());
+        prop_assert_eq!(parsed.len(), caps.len());
+        for e in [&e, &parsed] {
+            prop_assert_eq!(summary(e), summary_of(&caps));
+        }
+    }
+
+    #[test]
+    fn ehlo_summary_agrees_with_the_lines(
+        lines in prop::collection::vec(
+            "(?i)(size|auth|deliverby|mt-priority|futurerelease|pipelining|chunking|8bitmime|dsn|x-[a-z]{1,4})( {1,2}[!-~]{0,12}){0,3}",
+            0..10,
+        )
+    ) {
+        // Any lines, typed or not: the accessors answer as a search of the typed list would.
+        let mut wire = String::from("250-mx.example.com\r\n");
+        for l in &lines {
+            wire.push_str(&format!("250-{l}\r\n"));
+        }
+        wire.push_str("250 HELP\r\n");
+        let (r, _) = parse::reply(wire.as_bytes()).unwrap().unwrap();
+        let e = parse::ehlo_response(&r).unwrap();
+        let caps: Vec<Capability> = e.capabilities().collect();
+        prop_assert_eq!(caps.len(), lines.len() + 1);
+        prop_assert_eq!(summary(&e), summary_of(&caps));
+        for (l, got) in lines.iter().zip(e.lines()) {
+            prop_assert_eq!(l.as_bytes(), got);
+        }
+    }
+
+    #[test]
     fn capability_roundtrip(c in testing::capability()) {
         let mut b = BytesMut::new();
         encode::capability(&c, &mut b);
@@ -102,4 +141,74 @@ proptest! {
         let _ = parse::reply(&b);
         let _ = parse::sasl_response(&b);
     }
+}
+
+/// What an [`EhloResponse`]'s accessors say.
+type Summary = (
+    [bool; 9],
+    Option<Option<u64>>,
+    Option<Option<u64>>,
+    Vec<AuthMechanism>,
+    [bool; 3],
+);
+
+fn summary(e: &EhloResponse) -> Summary {
+    (
+        [
+            e.pipelining(),
+            e.chunking(),
+            e.binary_mime(),
+            e.starttls(),
+            e.smtputf8(),
+            e.eight_bit_mime(),
+            e.enhanced_status_codes(),
+            e.dsn(),
+            e.requiretls(),
+        ],
+        e.size(),
+        e.deliver_by(),
+        e.auth_mechanisms(),
+        [
+            e.offers_auth(&AuthMechanism::Plain),
+            e.offers_auth(&AuthMechanism::XOAuth2),
+            e.offers_auth(&AuthMechanism::Other("X-TOKEN".into())),
+        ],
+    )
+}
+
+/// The same answers found by searching a list of typed capabilities.
+fn summary_of(caps: &[Capability]) -> Summary {
+    let has = |c: Capability| caps.contains(&c);
+    let auth = caps.iter().find_map(|c| match c {
+        Capability::Auth(m) => Some(m.clone()),
+        _ => None,
+    });
+    let offers = |m: AuthMechanism| auth.as_ref().is_some_and(|a| a.contains(&m));
+    (
+        [
+            has(Capability::Pipelining),
+            has(Capability::Chunking),
+            has(Capability::BinaryMime),
+            has(Capability::StartTls),
+            has(Capability::SmtpUtf8),
+            has(Capability::EightBitMime),
+            has(Capability::EnhancedStatusCodes),
+            has(Capability::Dsn),
+            has(Capability::RequireTls),
+        ],
+        caps.iter().find_map(|c| match c {
+            Capability::Size(n) => Some(*n),
+            _ => None,
+        }),
+        caps.iter().find_map(|c| match c {
+            Capability::DeliverBy(n) => Some(*n),
+            _ => None,
+        }),
+        auth.clone().unwrap_or_default(),
+        [
+            offers(AuthMechanism::Plain),
+            offers(AuthMechanism::XOAuth2),
+            offers(AuthMechanism::Other("X-TOKEN".into())),
+        ],
+    )
 }

@@ -427,7 +427,7 @@ impl Client {
                 )
             }
         };
-        if !self.caps().auth_mechanisms().contains(&mechanism) {
+        if !self.caps().offers_auth(&mechanism) {
             return Err(ApiMisuse::NotOffered("this AUTH mechanism"));
         }
         let id = self.ids.next_id();
@@ -522,7 +522,7 @@ impl Client {
                 return Err(ApiMisuse::NotOffered("8BITMIME"));
             }
             Some(Body::BinaryMime)
-                if !(caps.chunking() && caps.pipelining() && caps.has_keyword("BINARYMIME")) =>
+                if !(caps.chunking() && caps.pipelining() && caps.binary_mime()) =>
             {
                 return Err(ApiMisuse::NotOffered("BINARYMIME with CHUNKING"));
             }
@@ -538,7 +538,7 @@ impl Client {
         if (p.ret.is_some() || p.envid.is_some() || rcpt_dsn) && !caps.dsn() {
             return Err(ApiMisuse::NotOffered("DSN"));
         }
-        if p.requiretls && !(self.tls && caps.has_keyword("REQUIRETLS")) {
+        if p.requiretls && !(self.tls && caps.requiretls()) {
             return Err(ApiMisuse::NotOffered("REQUIRETLS"));
         }
         let pipelined = self.config.pipelining && caps.pipelining();

@@ -825,10 +825,10 @@ impl Server {
             Some((pid, h)) if *pid == id => format!("Hello {h}"),
             _ => String::from("Hello"),
         };
-        crate::encode::ehlo_reply(&EhloResponse {
-            domain: Text::from(host.clone()),
-            greeting: Text::from(greeting),
-            capabilities: self.capabilities(),
-        })
+        crate::encode::ehlo_reply(&EhloResponse::new(
+            Text::from(host.clone()),
+            Text::from(greeting),
+            self.capabilities(),
+        ))
     }
 }

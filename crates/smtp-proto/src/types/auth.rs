@@ -85,18 +85,55 @@ impl AuthMechanism {
         if !is_sasl_mech(name) {
             return None;
         }
-        for (n, m) in MECHS {
-            if crate::parse::keyword_is(name, n.as_bytes()) {
-                return Some(m.clone());
-            }
-        }
-        Some(AuthMechanism::Other(Text::copy_checked(name)))
+        Some(match known(name) {
+            Some(i) => MECHS[i].1.clone(),
+            None => AuthMechanism::Other(Text::copy_checked(name)),
+        })
     }
+
+    /// Crate-internal: this mechanism's bit in a set of the known ones (`None` for `Other`).
+    pub(crate) fn bit(&self) -> Option<u32> {
+        MECHS.iter().position(|(_, m)| m == self).map(|i| 1 << i)
+    }
+
+    /// Crate-internal: the bit of a known mechanism's name (compared case-insensitively).
+    pub(crate) fn name_bit(name: &[u8]) -> Option<u32> {
+        known(name).map(|i| 1 << i)
+    }
+}
+
+/// The indices in [`MECHS`] of the names of each length (at most two share one): a name is
+/// compared with those, not with every known one.
+const BY_LEN: [[Option<u8>; 2]; 21] = {
+    let mut table = [[None; 2]; 21];
+    let mut i = 0;
+    while i < MECHS.len() {
+        let slot = &mut table[MECHS[i].0.len()];
+        if slot[0].is_none() {
+            slot[0] = Some(i as u8);
+        } else {
+            assert!(slot[1].is_none(), "three mechanism names of one length");
+            slot[1] = Some(i as u8);
+        }
+        i += 1;
+    }
+    table
+};
+
+/// The index in [`MECHS`] of a known mechanism's name (compared case-insensitively).
+#[inline]
+fn known(name: &[u8]) -> Option<usize> {
+    BY_LEN
+        .get(name.len())?
+        .iter()
+        .flatten()
+        .map(|&i| usize::from(i))
+        .find(|&i| crate::parse::keyword_eq(name, MECHS[i].0.as_bytes()))
 }
 
 /// True for a valid RFC 4422 `sasl-mech` (we also accept lower case letters, compared
 /// case-insensitively).
-pub(crate) fn is_sasl_mech(name: &[u8]) -> bool {
+fn is_sasl_mech(name: &[u8]) -> bool {
     (1..=20).contains(&name.len())
         && name
             .iter()

@@ -24,10 +24,12 @@ pub use address::{
 pub use auth::{AuthMechanism, SaslResponse, Secret};
 pub use command::Command;
 pub(crate) use compact::Compact;
-pub use ehlo::{Capability, EhloResponse};
+pub use ehlo::{Capabilities, Capability, CapabilityLines, EhloResponse};
+pub(crate) use ehlo::{Flag, Offer};
 pub use params::{
     Body, DeliverBy, DeliverByMode, DsnReturn, FutureRelease, MailAuth, MailParameters, Notify,
     OriginalRecipient, Parameter, ParameterSet, Parameters, RcptParameters, Rrvs, RrvsMode, XText,
 };
+pub(crate) use reply::next_wire_line;
 pub use reply::{EnhancedStatusCode, Reply, ReplyCode, ReplyLine, ReplyLineRef, ReplyLines};
 pub use text::Text;

@@ -383,11 +383,7 @@ impl<'a> Iterator for ReplyLines<'a> {
             LinesIter::Slice(it) => it.next().map(ReplyLine::as_line),
             LinesIter::Wire { rest, left } => {
                 *left = left.checked_sub(1)?;
-                let end = crate::parse::find_byte2(rest, b'\n', b'\n').unwrap_or(rest.len());
-                let (line, after) = rest.split_at(end);
-                *rest = after.get(1..).unwrap_or_default();
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                let text = line.get(4..).unwrap_or_default();
+                let text = next_wire_line(rest);
                 Some(match crate::parse::enhanced_code(text, self.class) {
                     Some((esc, skip)) => ReplyLineRef {
                         enhanced: Some(esc),
@@ -412,6 +408,17 @@ impl<'a> Iterator for ReplyLines<'a> {
 }
 
 impl ExactSizeIterator for ReplyLines<'_> {}
+
+/// Takes the first line off `rest`, a reply's wire lines as checked by the reply parser, and
+/// gives its text: what follows the code and separator, without the line ending.
+#[inline(always)]
+pub(crate) fn next_wire_line<'a>(rest: &mut &'a [u8]) -> &'a [u8] {
+    let end = crate::parse::find_byte2(rest, b'\n', b'\n').unwrap_or(rest.len());
+    let (line, after) = rest.split_at(end);
+    *rest = after.get(1..).unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    line.get(4..).unwrap_or_default()
+}
 
 impl PartialEq for Reply {
     fn eq(&self, other: &Self) -> bool {
@@ -504,6 +511,14 @@ impl Reply {
         Reply {
             code,
             lines: Lines::Wire { frame, count },
+        }
+    }
+
+    /// Crate-internal: a received multi-line reply's frame and line count.
+    pub(crate) fn wire(&self) -> Option<(&Bytes, usize)> {
+        match &self.lines {
+            Lines::Wire { frame, count } => Some((frame, *count)),
+            _ => None,
         }
     }
 
