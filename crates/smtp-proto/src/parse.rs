@@ -1864,7 +1864,11 @@ pub(crate) fn next_line_offer(rest: &mut &[u8]) -> Offer {
         *rest = &text[end + 1..];
         let kw = &text[..end];
         let kw = kw.strip_suffix(b"\r").unwrap_or(kw);
-        return offer(kw, b"");
+        return match ehlo_keyword(kw) {
+            Some(EhloKeyword::Flag(f)) => Offer::Flag(f),
+            Some(_) => offer(kw, b""),
+            None => Offer::Other,
+        };
     }
     line_offer(next_wire_line(rest))
 }
