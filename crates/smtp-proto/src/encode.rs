@@ -6,7 +6,7 @@
 //! are written in upper case; text is written as held (a parsed value keeps its original bytes).
 
 use base64::Engine as _;
-use bytes::{BufMut, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 
 use crate::types::{
     Body, Capability, Command, DeliverByMode, DsnReturn, EhloResponse, ForwardPath, FutureRelease,
@@ -381,7 +381,7 @@ pub fn ehlo_reply(e: &EhloResponse) -> Reply {
     let mut lines = Vec::with_capacity(1 + e.len());
     lines.push(ReplyLine::new(None, first.freeze()));
     for l in e.lines() {
-        lines.push(ReplyLine::new(None, bytes::Bytes::copy_from_slice(l)));
+        lines.push(ReplyLine::new(None, Bytes::copy_from_slice(l)));
     }
     Reply::from_lines(ReplyCode::OK, lines)
 }

@@ -1768,7 +1768,8 @@ pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
     }
     if let Some((frame, count)) = reply.wire() {
         let mut rest: &[u8] = frame;
-        let (domain, greeting) = ehlo_greet(frame, next_wire_line(&mut rest));
+        let first = next_wire_line(&mut rest);
+        let (domain, greeting) = ehlo_greet(first, |s| shared_text(frame, s));
         return Ok(EhloResponse::from_wire(
             domain,
             greeting,
@@ -1779,22 +1780,19 @@ pub fn ehlo_response(reply: &Reply) -> Result<EhloResponse, ParseError> {
     // A reply built in memory (one line, or lines made by the application).
     let mut lines = reply.lines();
     let first = lines.next().map(line_text).unwrap_or_default();
-    let (domain, greeting) = ehlo_greet(&Bytes::copy_from_slice(&first), &first);
-    let mut resp = EhloResponse::new(domain, greeting, []);
-    for l in lines {
-        resp.push_line(&line_text(l));
-    }
-    Ok(resp)
+    let (domain, greeting) = ehlo_greet(&first, lossy_text);
+    Ok(EhloResponse::from_texts(
+        domain,
+        greeting,
+        lines.map(line_text),
+    ))
 }
 
-/// The domain and greeting of an EHLO reply's first line `first`, a slice of `src`.
-fn ehlo_greet(src: &Bytes, first: &[u8]) -> (Text, Text) {
+/// The domain and greeting of an EHLO reply's first line, each made into text by `text`.
+fn ehlo_greet(first: &[u8], text: impl Fn(&[u8]) -> Text) -> (Text, Text) {
     match memchr::memchr(b' ', first) {
-        Some(sp) => (
-            lossy_text(src, &first[..sp]),
-            lossy_text(src, &first[sp + 1..]),
-        ),
-        None => (lossy_text(src, first), Text::new()),
+        Some(sp) => (text(&first[..sp]), text(&first[sp + 1..])),
+        None => (text(first), Text::new()),
     }
 }
 
@@ -1808,13 +1806,20 @@ fn line_text(l: ReplyLineRef<'_>) -> Cow<'_, [u8]> {
     }
 }
 
-/// `s`, a slice of `src`, as text: shared with `src` when valid UTF-8 (copied when short),
-/// else a copy with U+FFFD for invalid sequences.
-fn lossy_text(src: &Bytes, s: &[u8]) -> Text {
+/// `s` as text: a copy, with U+FFFD for invalid UTF-8.
+fn lossy_text(s: &[u8]) -> Text {
     match std::str::from_utf8(s) {
-        Ok(_) if src.as_ptr_range().contains(&s.as_ptr()) => Text::share_checked(src, s),
         Ok(_) => Text::copy_checked(s),
         Err(_) => Text::from(String::from_utf8_lossy(s).into_owned()),
+    }
+}
+
+/// `s`, a slice of `src`, as text: shared with `src` when valid UTF-8 (copied when short),
+/// else as [`lossy_text`].
+fn shared_text(src: &Bytes, s: &[u8]) -> Text {
+    match std::str::from_utf8(s) {
+        Ok(_) => Text::share_checked(src, s),
+        Err(_) => lossy_text(s),
     }
 }
 
@@ -1827,10 +1832,7 @@ pub fn capability(line: Text) -> Capability {
 /// (invalid UTF-8 replaced by U+FFFD).
 pub(crate) fn capability_in(s: &[u8]) -> Capability {
     let (kw, rest) = s.split_at(keyword_end(s));
-    let text = |p: &[u8]| match std::str::from_utf8(p) {
-        Ok(_) => Text::copy_checked(p),
-        Err(_) => Text::from(String::from_utf8_lossy(p).into_owned()),
-    };
+    let text = lossy_text;
     let mut params = rest.split(|&c| c == b' ').filter(|p| !p.is_empty());
     match offer(kw, rest) {
         Offer::Flag(f) => f.capability(),
@@ -1864,9 +1866,10 @@ pub(crate) fn next_line_offer(rest: &mut &[u8]) -> Offer {
         *rest = &text[end + 1..];
         let kw = &text[..end];
         let kw = kw.strip_suffix(b"\r").unwrap_or(kw);
+        // A keyword alone: a flag needs nothing more.
         return match ehlo_keyword(kw) {
             Some(EhloKeyword::Flag(f)) => Offer::Flag(f),
-            Some(_) => offer(kw, b""),
+            Some(keyword) => keyword_offer(keyword, b""),
             None => Offer::Other,
         };
     }
@@ -1883,49 +1886,40 @@ pub(crate) fn line_offer(s: &[u8]) -> Offer {
 /// Where an EHLO line's keyword ends: at its first space. Lines are short: a plain loop beats
 /// a library search here.
 #[inline(always)]
-fn keyword_end(s: &[u8]) -> usize {
+pub(crate) fn keyword_end(s: &[u8]) -> usize {
     s.iter().position(|&c| c == b' ').unwrap_or(s.len())
 }
 
 /// What the EHLO keyword `kw` with `rest` (the line after it) offers.
 #[inline(always)]
 fn offer(kw: &[u8], rest: &[u8]) -> Offer {
-    let Some(keyword) = ehlo_keyword(kw) else {
-        return Offer::Other;
-    };
+    ehlo_keyword(kw).map_or(Offer::Other, |keyword| keyword_offer(keyword, rest))
+}
+
+/// What the typed EHLO keyword `keyword` with `rest` (the line after it) offers.
+fn keyword_offer(keyword: EhloKeyword, rest: &[u8]) -> Offer {
+    // Only as many parameters are looked at as the keyword's grammar needs to decide.
     let mut params = rest.split(|&c| c == b' ').filter(|p| !p.is_empty());
-    // Up to two parameters looked at (all the typed keywords need); `more` if there are more.
-    let p0 = params.next();
-    if let EhloKeyword::Flag(f) = keyword {
-        return if p0.is_none() {
-            Offer::Flag(f)
-        } else {
-            Offer::Other
-        };
-    }
-    let p1 = params.next();
-    let more = params.next().is_some();
-    let n1 = p1.is_none();
     let typed = match keyword {
-        EhloKeyword::Flag(_) => None,
-        EhloKeyword::Size => match (p0, n1) {
+        EhloKeyword::Flag(f) => rest.iter().all(|&c| c == b' ').then_some(Offer::Flag(f)),
+        EhloKeyword::Size => match (params.next(), params.next()) {
             (None, _) => Some(Offer::Size(None)),
-            (Some(n), true) => number(n).map(|n| Offer::Size(Some(n))),
+            (Some(n), None) => number(n).map(|n| Offer::Size(Some(n))),
             _ => None,
         },
-        EhloKeyword::DeliverBy => match (p0, n1) {
+        EhloKeyword::DeliverBy => match (params.next(), params.next()) {
             (None, _) => Some(Offer::DeliverBy(None)),
-            (Some(n), true) => number(n).map(|n| Offer::DeliverBy(Some(n))),
+            (Some(n), None) => number(n).map(|n| Offer::DeliverBy(Some(n))),
             _ => None,
         },
         EhloKeyword::Auth => auth_offer(rest),
-        EhloKeyword::MtPriority => match (p0, n1) {
+        EhloKeyword::MtPriority => match (params.next(), params.next()) {
             (None, _) => Some(Offer::MtPriority),
-            (Some(p), true) if p.iter().all(|&c| is_ldh(c) || c == b'_') => Some(Offer::MtPriority),
+            (Some(p), None) if p.iter().all(|&c| is_ldh(c) || c == b'_') => Some(Offer::MtPriority),
             _ => None,
         },
-        EhloKeyword::FutureRelease => match (p0, p1, more) {
-            (Some(i), Some(d), false) if is_datetime(d) => number(i).map(Offer::FutureRelease),
+        EhloKeyword::FutureRelease => match (params.next(), params.next(), params.next()) {
+            (Some(i), Some(d), None) if is_datetime(d) => number(i).map(Offer::FutureRelease),
             _ => None,
         },
     };

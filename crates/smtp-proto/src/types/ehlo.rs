@@ -226,17 +226,28 @@ impl EhloResponse {
         greeting: impl Into<Text>,
         capabilities: impl IntoIterator<Item = Capability>,
     ) -> Self {
+        Self::from_texts(
+            domain.into(),
+            greeting.into(),
+            capabilities.into_iter().map(|c| capability_text(&c)),
+        )
+    }
+
+    /// Crate-internal: a response whose capability lines have the texts `texts`
+    /// (`keyword [params]` each).
+    pub(crate) fn from_texts(
+        domain: Text,
+        greeting: Text,
+        texts: impl IntoIterator<Item = impl AsRef<[u8]>>,
+    ) -> Self {
         let mut e = EhloResponse {
-            domain: domain.into(),
-            greeting: greeting.into(),
+            domain,
+            greeting,
             ..EhloResponse::default()
         };
         let mut lines = BytesMut::new();
-        let mut text = BytesMut::new();
-        for c in capabilities {
-            text.clear();
-            crate::encode::capability(&c, &mut text);
-            e.append(&mut lines, &text);
+        for t in texts {
+            e.append(&mut lines, t.as_ref());
         }
         e.lines = lines.freeze();
         e
@@ -261,15 +272,8 @@ impl EhloResponse {
 
     /// Appends a capability.
     pub fn push(&mut self, capability: Capability) {
-        let mut text = BytesMut::new();
-        crate::encode::capability(&capability, &mut text);
-        self.push_line(&text);
-    }
-
-    /// Crate-internal: appends a capability line's text (`keyword [params]`).
-    pub(crate) fn push_line(&mut self, text: &[u8]) {
         let mut lines = BytesMut::from(&self.lines[..]);
-        self.append(&mut lines, text);
+        self.append(&mut lines, &capability_text(&capability));
         self.lines = lines.freeze();
     }
 
@@ -315,10 +319,8 @@ impl EhloResponse {
     /// True when the given keyword is offered (compared case-insensitively, whatever its
     /// parameters).
     pub fn has_keyword(&self, keyword: &str) -> bool {
-        self.lines().any(|l| {
-            let kw = l.split(|&c| c == b' ').next().unwrap_or_default();
-            kw.eq_ignore_ascii_case(keyword.as_bytes())
-        })
+        self.lines()
+            .any(|l| l[..crate::parse::keyword_end(l)].eq_ignore_ascii_case(keyword.as_bytes()))
     }
 
     /// `SIZE`: `Some(limit)` when advertised (`Some(None)` without a number).
@@ -404,6 +406,13 @@ impl EhloResponse {
     pub fn requiretls(&self) -> bool {
         self.flag(Flag::RequireTls)
     }
+}
+
+/// A capability's line text (`keyword [params]`).
+fn capability_text(c: &Capability) -> BytesMut {
+    let mut text = BytesMut::new();
+    crate::encode::capability(c, &mut text);
+    text
 }
 
 impl PartialEq for EhloResponse {
