@@ -688,7 +688,7 @@ fn reply_errors_do_not_depend_on_the_split() {
 
 #[test]
 fn find_byte2_agrees_with_memchr2() {
-    for len in 0..80 {
+    for len in 0..100 {
         for at in 0..=len {
             for (x, y) in [(b'\r', b'\n'), (b'\n', b'\n')] {
                 let mut s = vec![b'a'; len];
