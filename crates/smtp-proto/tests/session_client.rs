@@ -7,18 +7,6 @@ use common::*;
 use smtp_proto::client::{self, ApiMisuse, Client, Envelope, Event, State};
 use smtp_proto::types::Command;
 
-fn out(c: &mut Client) -> String {
-    let mut v = Vec::new();
-    while let Some(b) = c.poll_transmit() {
-        v.extend_from_slice(&b);
-    }
-    String::from_utf8(v).unwrap()
-}
-
-fn events(c: &mut Client) -> Vec<Event> {
-    std::iter::from_fn(|| c.poll_event()).collect()
-}
-
 fn greeted(caps: &str) -> (Client, std::time::Instant) {
     let now = t0();
     let mut c = Client::new(client::Config::default(), now);

@@ -8,6 +8,20 @@ use bytes::Bytes;
 use smtp_proto::server::{self, Event as SEvent, Server};
 use smtp_proto::types::{Reply, ReplyCode};
 
+/// Everything a client has to send, as text.
+pub fn out(c: &mut smtp_proto::client::Client) -> String {
+    let mut v = Vec::new();
+    while let Some(b) = c.poll_transmit() {
+        v.extend_from_slice(&b);
+    }
+    String::from_utf8(v).unwrap()
+}
+
+/// Every event a client has queued.
+pub fn events(c: &mut smtp_proto::client::Client) -> Vec<smtp_proto::client::Event> {
+    std::iter::from_fn(|| c.poll_event()).collect()
+}
+
 /// A fixed starting instant; tests add durations to it.
 pub fn t0() -> Instant {
     Instant::now()
