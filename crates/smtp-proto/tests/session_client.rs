@@ -168,6 +168,28 @@ fn one_operation_at_a_time_and_parameters_checked() {
     assert!(c.is_ready());
 }
 
+/// Regression (found by the held-out curl cases, test956): a UTF-8 address went out without
+/// SMTPUTF8. It needs the parameter (RFC 6531 §3.4): added when the server offers it, else the
+/// transaction is refused before anything is sent.
+#[test]
+fn utf8_addresses_bring_smtputf8_or_are_refused() {
+    let utf8_rcpt = || {
+        smtp_proto::types::ForwardPath::Mailbox(
+            smtp_proto::types::Mailbox::new("Stödmottagaren@example.com", true).unwrap(),
+        )
+    };
+    let env = Envelope::new(sender("a@b.c"), vec![rcpt("d@e.f"), utf8_rcpt()]);
+    let (mut c, now) = greeted("250 PIPELINING\r\n");
+    assert_eq!(
+        c.send_mail(now, env.clone()),
+        Err(ApiMisuse::NotOffered("SMTPUTF8"))
+    );
+    assert_eq!(out(&mut c), "");
+    let (mut c, now) = greeted("250 SMTPUTF8\r\n");
+    c.send_mail(now, env).unwrap();
+    assert_eq!(out(&mut c), "MAIL FROM:<a@b.c> SMTPUTF8\r\n");
+}
+
 #[test]
 fn auth_initial_response_too_long_goes_after_334() {
     let (mut c, now) = greeted("250 AUTH XOAUTH2 PLAIN\r\n");

@@ -33,21 +33,40 @@ pub use crate::session::{ApiMisuse, RequestId};
 use crate::framing::{DotStuffer, ReplyReader};
 use crate::session::{Clock, IdAllocator};
 use crate::types::{
-    AuthMechanism, Body, Command, EhloResponse, Reply, ReplyCode, SaslResponse, Secret,
+    AuthMechanism, Body, Command, EhloResponse, Mailbox, Reply, ReplyCode, SaslResponse, Secret,
 };
 use crate::{encode, parse};
 
 /// What to send on the next `334` of an AUTH exchange.
 #[derive(Debug)]
 enum AuthNext {
-    /// Send this response; then, if true, acknowledge an error challenge (OAuth).
-    Respond(Secret, bool),
+    /// Send this response; then acknowledge an error challenge, if the mechanism has them.
+    Respond(Secret, Option<ErrorAck>),
     /// LOGIN: send the user name, then the password.
     LoginUser(Secret, Secret),
-    /// XOAUTH2/OAUTHBEARER: a `334` now carries an error; answer with an empty line.
-    AckError,
+    /// XOAUTH2/OAUTHBEARER: a `334` now carries an error (JSON); acknowledge it so that the
+    /// server sends its final reply.
+    AckError(ErrorAck),
     /// Nothing left to say: cancel with `*`.
     Cancel,
+}
+
+/// How an OAuth mechanism acknowledges a `334` that carries an error.
+#[derive(Clone, Copy, Debug)]
+enum ErrorAck {
+    /// XOAUTH2: an empty response (Google's definition of the mechanism).
+    Empty,
+    /// OAUTHBEARER: a single %x01 (RFC 7628 §3.2.3).
+    ControlA,
+}
+
+impl ErrorAck {
+    fn response(self) -> Secret {
+        match self {
+            ErrorAck::Empty => Secret::default(),
+            ErrorAck::ControlA => Secret::from(vec![0x01]),
+        }
+    }
 }
 
 /// A reply the session waits for, in wire order.
@@ -413,7 +432,7 @@ impl Client {
                 (
                     AuthMechanism::XOAuth2,
                     Some(Secret::from(v)),
-                    AuthNext::AckError,
+                    AuthNext::AckError(ErrorAck::Empty),
                 )
             }
             Credentials::OAuthBearer { username, token } => {
@@ -423,7 +442,7 @@ impl Client {
                 (
                     AuthMechanism::OAuthBearer,
                     Some(Secret::from(v)),
-                    AuthNext::AckError,
+                    AuthNext::AckError(ErrorAck::ControlA),
                 )
             }
         };
@@ -446,7 +465,11 @@ impl Client {
                         mechanism,
                         initial_response: None,
                     });
-                    AuthNext::Respond(ir, matches!(next, AuthNext::AckError))
+                    let ack = match next {
+                        AuthNext::AckError(ack) => Some(ack),
+                        _ => None,
+                    };
+                    AuthNext::Respond(ir, ack)
                 }
             }
             None => {
@@ -470,7 +493,8 @@ impl Client {
     ///
     /// [`ApiMisuse::MessageTooLarge`] when `SIZE=` exceeds the server's SIZE;
     /// [`ApiMisuse::NotOffered`] for parameters the server does not offer (BODY, SMTPUTF8,
-    /// DSN, REQUIRETLS); [`ApiMisuse::InvalidArgument`] without recipients;
+    /// DSN, REQUIRETLS), also SMTPUTF8 when an address is UTF-8 (the parameter is added
+    /// then, RFC 6531 §3.4); [`ApiMisuse::InvalidArgument`] without recipients;
     /// [`ApiMisuse::WrongState`] unless ready.
     pub fn send_mail(&mut self, now: Instant, envelope: Envelope) -> Result<RequestId, ApiMisuse> {
         self.start_transaction(now, envelope, None)
@@ -499,7 +523,7 @@ impl Client {
     fn start_transaction(
         &mut self,
         now: Instant,
-        envelope: Envelope,
+        mut envelope: Envelope,
         body: Option<Bytes>,
     ) -> Result<RequestId, ApiMisuse> {
         let now = self.clock.observe(now);
@@ -508,6 +532,14 @@ impl Client {
             return Err(ApiMisuse::InvalidArgument(
                 "a transaction needs a recipient",
             ));
+        }
+        // A UTF-8 address needs SMTPUTF8 on MAIL FROM (RFC 6531 §3.4): added here, and refused
+        // below when the server does not offer it (the address must not go out then).
+        let utf8 = |m: Option<&Mailbox>| m.is_some_and(Mailbox::is_utf8);
+        if utf8(envelope.reverse_path.mailbox())
+            || envelope.recipients.iter().any(|(to, _)| utf8(to.mailbox()))
+        {
+            envelope.parameters.smtputf8 = true;
         }
         let caps = self.caps();
         let p = &envelope.parameters;
@@ -997,16 +1029,12 @@ impl Client {
         let (response, next) = match next {
             AuthNext::Respond(r, ack) => (
                 SaslResponse::Data(r),
-                if ack {
-                    AuthNext::AckError
-                } else {
-                    AuthNext::Cancel
-                },
+                ack.map_or(AuthNext::Cancel, AuthNext::AckError),
             ),
             AuthNext::LoginUser(user, pass) => {
-                (SaslResponse::Data(user), AuthNext::Respond(pass, false))
+                (SaslResponse::Data(user), AuthNext::Respond(pass, None))
             }
-            AuthNext::AckError => (SaslResponse::Data(Secret::default()), AuthNext::Cancel),
+            AuthNext::AckError(ack) => (SaslResponse::Data(ack.response()), AuthNext::Cancel),
             AuthNext::Cancel => (SaslResponse::Cancel, AuthNext::Cancel),
         };
         encode::sasl_response(&response, &mut self.out);
