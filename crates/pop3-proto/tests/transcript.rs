@@ -4,7 +4,7 @@
 mod common;
 
 use common::Mailbox;
-use common::start;
+use common::{body_of, start};
 use pop3_proto::client::{self, Client};
 use pop3_proto::server::{self, Server};
 use pop3_proto::types::{MaildropStat, MessageNumber};
@@ -191,14 +191,7 @@ fn replay_client(chunk: usize) {
         .collect();
     assert_eq!(listings, [(1, 120), (2, 200)]);
     for (id, message) in [ids[3], ids[5]].into_iter().zip(messages()) {
-        let body: Vec<u8> = events
-            .iter()
-            .filter_map(|e| match e {
-                client::Event::BodyChunk { id: got, data } if *got == id => Some(data.to_vec()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
+        let body = body_of(&events, id);
         assert_eq!(body, message);
     }
     assert_eq!(events.last(), Some(&client::Event::Closed { error: None }));

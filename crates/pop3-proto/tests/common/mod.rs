@@ -239,3 +239,15 @@ impl Pair {
         })
     }
 }
+
+/// The body a client reported for request `id`: its chunks, joined.
+pub fn body_of(events: &[client::Event], id: client::RequestId) -> Vec<u8> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            client::Event::BodyChunk { id: got, data } if *got == id => Some(data.to_vec()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
