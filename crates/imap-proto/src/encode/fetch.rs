@@ -341,8 +341,8 @@ fn extension_tail(w: &mut Writer<'_>, ext: &BodyExtension) {
     }
 }
 
-/// BODY (`extensible` false) or BODYSTRUCTURE. Recursion follows the value, which the
-/// parser built under a depth bound.
+/// BODY (`extensible` false: the RFC's non-extensible form, whatever the value holds) or
+/// BODYSTRUCTURE. Recursion follows the value, which the parser built under a depth bound.
 pub(crate) fn body(w: &mut Writer<'_>, body: &BodyStructure, extensible: bool) {
     w.byte(b'(');
     match body {
@@ -355,7 +355,12 @@ pub(crate) fn body(w: &mut Writer<'_>, body: &BodyStructure, extensible: bool) {
             for part in parts {
                 self::body(w, part, extensible);
             }
-            w.sp();
+            // A part-less multipart (only from a lenient parse) has no valid form; it is
+            // written back the way servers send it, `("MIXED")`, which the lenient
+            // parser reads as the same value.
+            if !parts.is_empty() {
+                w.sp();
+            }
             w.string(subtype.as_bytes());
             if extensible && (!p.is_empty() || extension.is_some()) {
                 w.sp();

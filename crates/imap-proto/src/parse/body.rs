@@ -1,7 +1,6 @@
 //! ENVELOPE and BODY/BODYSTRUCTURE, with a depth bound on nesting.
 
 use super::reader::{PResult, Reader};
-use crate::error::{ParseError, ParseErrorKind};
 use crate::types::{
     Address, BodyExtension, BodyFields, BodyStructure, Disposition, Envelope, IString,
     SinglePartKind,
@@ -163,12 +162,15 @@ fn body_fields(r: &mut Reader<'_>) -> PResult<BodyFields> {
     })
 }
 
-/// `body`, recursively with a depth bound; `extensible` = BODYSTRUCTURE.
-/// `body`, in its box. Parts are parsed into their final place (the box, or their slot
-/// in the parent's list) instead of being returned and copied: a part is 224 bytes.
-pub(crate) fn body_structure(r: &mut Reader<'_>, extensible: bool) -> PResult<Box<BodyStructure>> {
+/// `body`, in its box, for both BODY and BODYSTRUCTURE. RFC 3501 and RFC 9051 give
+/// both the same grammar (`"BODY" SP body`, `"BODYSTRUCTURE" SP body`), extension data
+/// included; servers omit it for BODY but some (Apple's) send it, so it is read either
+/// way (and a BODY's then dropped by the caller, see `BodyStructure::drop_extension`).
+/// Parts are parsed into their final place (the box, or their slot in the parent's
+/// list) instead of being returned and copied: a part is 224 bytes.
+pub(crate) fn body_structure(r: &mut Reader<'_>) -> PResult<Box<BodyStructure>> {
     let mut out = Box::new(placeholder());
-    body_into(r, extensible, &mut out)?;
+    body_into(r, &mut out)?;
     Ok(out)
 }
 
@@ -182,48 +184,34 @@ fn placeholder() -> BodyStructure {
     }
 }
 
-/// `body` into `out`, recursively with a depth bound; `extensible` = BODYSTRUCTURE.
-fn body_into(r: &mut Reader<'_>, extensible: bool, out: &mut BodyStructure) -> PResult<()> {
+/// `body` into `out`, recursively with a depth bound.
+fn body_into(r: &mut Reader<'_>, out: &mut BodyStructure) -> PResult<()> {
     r.enter()?;
-    let result = body_inner(r, extensible, out);
+    let result = body_inner(r, out);
     r.leave();
     result
 }
 
-fn body_inner(r: &mut Reader<'_>, extensible: bool, out: &mut BodyStructure) -> PResult<()> {
+fn body_inner(r: &mut Reader<'_>, out: &mut BodyStructure) -> PResult<()> {
     r.byte(b'(', "(")?;
     if r.peek() == Some(b'(') {
         let mut parts = Vec::with_capacity(2);
         while r.peek() == Some(b'(') {
             parts.push(placeholder());
             let index = parts.len() - 1;
-            body_into(r, extensible, &mut parts[index])?;
+            body_into(r, &mut parts[index])?;
         }
         r.sp()?;
         let mut subtype = IString::default();
         r.string_into(&mut subtype)?;
-        let mut params_out = Vec::new();
-        let mut extension = None;
-        if more(r) {
-            r.sp()?;
-            params_out = params(r)?;
-            if more(r) {
-                let mut ext = Box::<BodyExtension>::default();
-                extension_tail(r, &mut ext)?;
-                extension = Some(ext);
-            }
-        }
-        r.byte(b')', ")")?;
-        *out = BodyStructure::Multipart {
-            parts,
-            subtype,
-            params: params_out,
-            extension,
-        };
-        return Ok(());
+        return multipart_rest(r, parts, subtype, out);
     }
     let mut media_type = IString::default();
     r.string_into(&mut media_type)?;
+    if r.options.lenience.partless_multipart && !subtype_follows(r) {
+        // `("MIXED" ...)`: the lone string is the multipart subtype.
+        return multipart_rest(r, Vec::new(), media_type, out);
+    }
     r.sp()?;
     let mut subtype = IString::default();
     r.string_into(&mut subtype)?;
@@ -235,14 +223,13 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool, out: &mut BodyStructure) -> 
             subtype,
             lines: r.number()?,
         }
-    } else if media_type.as_bytes().eq_ignore_ascii_case(b"MESSAGE")
-        && (subtype.as_bytes().eq_ignore_ascii_case(b"RFC822")
-            || subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL"))
+    } else if is_encapsulated_message(&media_type, &subtype)
+        && (envelope_follows(r) || !r.options.lenience.message_as_basic)
     {
         r.sp()?;
         let envelope = envelope(r)?;
         r.sp()?;
-        let body = body_structure(r, extensible)?;
+        let body = body_structure(r)?;
         r.sp()?;
         SinglePartKind::Message {
             subtype,
@@ -258,9 +245,6 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool, out: &mut BodyStructure) -> 
     };
     let mut extension = None;
     if more(r) {
-        if !extensible {
-            return Err(ParseError::new(ParseErrorKind::Expected(")"), r.pos));
-        }
         r.sp()?;
         // Built in its box, like the envelope.
         let mut ext = Box::<BodyExtension>::default();
@@ -275,4 +259,235 @@ fn body_inner(r: &mut Reader<'_>, extensible: bool, out: &mut BodyStructure) -> 
         extension,
     };
     Ok(())
+}
+
+/// The rest of `body-type-mpart` after its subtype, `[SP body-ext-mpart] ")"`, stored
+/// with the parts already parsed.
+fn multipart_rest(
+    r: &mut Reader<'_>,
+    parts: Vec<BodyStructure>,
+    subtype: IString,
+    out: &mut BodyStructure,
+) -> PResult<()> {
+    let mut params_out = Vec::new();
+    let mut extension = None;
+    if more(r) {
+        r.sp()?;
+        params_out = params(r)?;
+        if more(r) {
+            let mut ext = Box::<BodyExtension>::default();
+            extension_tail(r, &mut ext)?;
+            extension = Some(ext);
+        }
+    }
+    r.byte(b')', ")")?;
+    *out = BodyStructure::Multipart {
+        parts,
+        subtype,
+        params: params_out,
+        extension,
+    };
+    Ok(())
+}
+
+/// `media-subtype` is a `string`, so after a part's first string comes SP and a quoted
+/// string or literal. Anything else (`)`, a parameter list, NIL) means the first string
+/// was the subtype of a multipart that has no parts.
+fn subtype_follows(r: &Reader<'_>) -> bool {
+    r.peek() == Some(b' ') && matches!(r.peek_at(1), Some(b'"' | b'{'))
+}
+
+/// `media-message`: `MESSAGE/RFC822`, or `MESSAGE/GLOBAL` (RFC 9051), the types that
+/// carry an envelope, a body and a line count.
+fn is_encapsulated_message(media_type: &IString, subtype: &IString) -> bool {
+    media_type.as_bytes().eq_ignore_ascii_case(b"MESSAGE")
+        && (subtype.as_bytes().eq_ignore_ascii_case(b"RFC822")
+            || subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL"))
+}
+
+/// Whether `body-type-msg`'s `SP envelope` comes next. A part sent as
+/// `body-type-basic` has `)` or `SP body-fld-md5` (an nstring) there instead.
+fn envelope_follows(r: &Reader<'_>) -> bool {
+    r.peek() == Some(b' ') && r.peek_at(1) == Some(b'(')
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::encode::Encoder;
+    use crate::parse::{self, ParseOptions};
+    use crate::types::{Data, FetchItem, Response};
+
+    fn s(value: &'static str) -> IString {
+        IString::new(Bytes::from_static(value.as_bytes())).expect("istring")
+    }
+
+    /// Parses one whole `body`, or fails.
+    fn parse(input: &'static [u8], options: &ParseOptions) -> PResult<Box<BodyStructure>> {
+        let src = Bytes::from_static(input);
+        let mut r = Reader::new(&src, options);
+        let body = body_structure(&mut r)?;
+        assert_eq!(r.pos, input.len(), "left over");
+        Ok(body)
+    }
+
+    fn strict(input: &'static [u8]) -> PResult<Box<BodyStructure>> {
+        parse(input, &ParseOptions::default())
+    }
+
+    fn lenient(input: &'static [u8]) -> Box<BodyStructure> {
+        parse(input, &ParseOptions::lenient()).expect("lenient parse")
+    }
+
+    /// A lenient parse gives `expected`; a strict one refuses the input.
+    fn assert_lenient_only(input: &'static [u8], expected: &BodyStructure) {
+        assert_eq!(&*lenient(input), expected);
+        assert!(strict(input).is_err());
+    }
+
+    /// Extension data holding only a disposition without parameters.
+    fn disposed(kind: &'static str) -> Option<Box<BodyExtension>> {
+        Some(Box::new(BodyExtension {
+            disposition: Some(Disposition {
+                kind: s(kind),
+                params: Vec::new(),
+            }),
+            ..BodyExtension::default()
+        }))
+    }
+
+    /// A `MESSAGE/RFC822` part read as `body-type-basic`.
+    fn basic_message(fields: BodyFields, extension: Option<Box<BodyExtension>>) -> BodyStructure {
+        BodyStructure::Single {
+            kind: SinglePartKind::Basic {
+                media_type: s("MESSAGE"),
+                subtype: s("RFC822"),
+            },
+            fields,
+            extension,
+        }
+    }
+
+    /// A `MIXED` multipart without parts.
+    fn partless(
+        params: Vec<(IString, IString)>,
+        extension: Option<Box<BodyExtension>>,
+    ) -> BodyStructure {
+        BodyStructure::Multipart {
+            parts: Vec::new(),
+            subtype: s("MIXED"),
+            params,
+            extension,
+        }
+    }
+
+    fn fields(params: Vec<(IString, IString)>, size: u32) -> BodyFields {
+        BodyFields {
+            params,
+            id: None,
+            description: None,
+            encoding: s("7BIT"),
+            size,
+        }
+    }
+
+    /// The BODY item of a FETCH response.
+    fn fetched_body(response: &Response) -> &BodyStructure {
+        match response {
+            Response::Data(Data::Fetch { items, .. }) => match items.as_slice() {
+                [FetchItem::Body(body)] => body,
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// `"BODY" SP body` allows the extension fields (net-imap #11128, Apple servers): a
+    /// strict parse accepts them and drops them (BODY is the non-extensible form, RFC 9051
+    /// §7.5.2), and the BODY item encodes back to that form.
+    #[test]
+    fn body_item_with_extension_data_is_strict_grammar() {
+        let wire = Bytes::from_static(
+            b"* 4 FETCH (BODY ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 25 1 NIL (\"INLINE\" NIL) NIL NIL) \"MIXED\" (\"BOUNDARY\" \"b\") NIL NIL NIL))\r\n",
+        );
+        let response = parse::whole_response(&wire, &ParseOptions::default());
+        let text = BodyStructure::Single {
+            kind: SinglePartKind::Text {
+                subtype: s("PLAIN"),
+                lines: 1,
+            },
+            fields: fields(Vec::new(), 25),
+            extension: None,
+        };
+        let expected = BodyStructure::Multipart {
+            parts: vec![text],
+            subtype: s("MIXED"),
+            params: Vec::new(),
+            extension: None,
+        };
+        assert_eq!(fetched_body(&response), &expected);
+        assert_eq!(
+            Encoder::default().response(&response).to_bytes(),
+            &b"* 4 FETCH (BODY ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 25 1) \"MIXED\"))\r\n"[..]
+        );
+    }
+
+    /// net-imap #7147: an attached `.eml` sent as `body-type-basic`.
+    #[test]
+    fn message_rfc822_sent_as_basic_is_lenient_only() {
+        assert_lenient_only(
+            b"(\"MESSAGE\" \"RFC822\" (\"NAME\" \"a.eml\") NIL NIL \"7BIT\" 4079)",
+            &basic_message(fields(vec![(s("NAME"), s("a.eml"))], 4079), None),
+        );
+    }
+
+    /// The BODYSTRUCTURE form: `body-fld-md5` (NIL) where the envelope belongs.
+    #[test]
+    fn message_rfc822_sent_as_basic_keeps_its_extension_data() {
+        assert_lenient_only(
+            b"(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 19 NIL (\"ATTACHMENT\" NIL) NIL)",
+            &basic_message(fields(Vec::new(), 19), disposed("ATTACHMENT")),
+        );
+    }
+
+    /// net-imap #7153: `("MIXED")`, a multipart without parts.
+    #[test]
+    fn bare_partless_multipart_is_lenient_only() {
+        assert_lenient_only(b"(\"MIXED\")", &partless(Vec::new(), None));
+    }
+
+    /// The same with `body-ext-mpart`, as found inside a message/rfc822 part.
+    #[test]
+    fn partless_multipart_keeps_its_extension_data() {
+        assert_lenient_only(
+            b"(\"MIXED\" (\"BOUNDARY\" \"000e0cd2\") NIL NIL)",
+            &partless(vec![(s("BOUNDARY"), s("000e0cd2"))], Some(Box::default())),
+        );
+    }
+
+    /// A part-less multipart is written back as servers send it, which the lenient
+    /// parser reads as the same value.
+    #[test]
+    fn partless_multipart_encodes_as_sent() {
+        let wire = Bytes::from_static(b"* 1 FETCH (BODY (\"MIXED\"))\r\n");
+        let response = parse::whole_response(&wire, &ParseOptions::lenient());
+        assert_eq!(Encoder::default().response(&response).to_bytes(), wire);
+    }
+
+    /// The lenient look-ahead changes nothing for well-formed single parts.
+    #[test]
+    fn lenient_parse_still_reads_an_encapsulated_message() {
+        let input = b"(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 9 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1) 2)";
+        let parsed = lenient(input);
+        assert_eq!(parsed, strict(input).expect("strict parse"));
+        assert!(matches!(
+            *parsed,
+            BodyStructure::Single {
+                kind: SinglePartKind::Message { lines: 2, .. },
+                ..
+            }
+        ));
+    }
 }

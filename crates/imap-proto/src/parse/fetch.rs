@@ -251,9 +251,11 @@ pub(crate) fn fetch_item(r: &mut Reader<'_>) -> PResult<FetchItem> {
     } else if is(b"ENVELOPE") {
         FetchItem::Envelope(envelope(r)?)
     } else if is(b"BODYSTRUCTURE") {
-        FetchItem::BodyStructure(body_structure(r, true)?)
+        FetchItem::BodyStructure(body_structure(r)?)
     } else if is(b"BODY") {
-        FetchItem::Body(body_structure(r, false)?)
+        let mut body = body_structure(r)?;
+        body.drop_extension();
+        FetchItem::Body(body)
     } else if is(b"INTERNALDATE") {
         FetchItem::InternalDate(date_time(r)?)
     } else if is(b"RFC822") {

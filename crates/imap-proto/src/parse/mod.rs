@@ -53,6 +53,21 @@ pub struct Lenience {
     /// sent as literal8; a client that trusts the server's message bodies turns it on
     /// so a 25 MiB `BODY[]` literal is never read by the parser at all.
     pub nul_in_literal: bool,
+    /// Accept SP between the descriptions of one NAMESPACE list:
+    /// `(("#shared/" "/") ("#public/" "/"))`. RFC 9051's grammar (`"(" 1*Namespace-Descr
+    /// ")"`, from RFC 4466) has none, but the RFC 2342 section 5 examples put one there,
+    /// and servers built from those examples copy it.
+    pub namespace_space: bool,
+    /// Accept a `MESSAGE/RFC822` (or `GLOBAL`) part sent as `body-type-basic`, without
+    /// the envelope, body and line count RFC 9051 requires; it is read as
+    /// [`SinglePartKind::Basic`](crate::types::SinglePartKind::Basic). Some servers do
+    /// this for attached `.eml` files (net-imap #7147, #6397).
+    pub message_as_basic: bool,
+    /// Accept a multipart without parts, `("MIXED")` or `("MIXED" (params) NIL NIL)`,
+    /// read as a [`BodyStructure::Multipart`](crate::types::BodyStructure::Multipart)
+    /// with an empty part list. RFC 9051 requires at least one part; some servers send
+    /// none for an empty or broken multipart (net-imap #7153).
+    pub partless_multipart: bool,
 }
 
 impl Lenience {
@@ -65,6 +80,9 @@ impl Lenience {
             missing_text: true,
             bare_lf: true,
             nul_in_literal: true,
+            namespace_space: true,
+            message_as_basic: true,
+            partless_multipart: true,
         }
     }
 }
@@ -146,6 +164,15 @@ fn run<T>(
             Ok(Status::Incomplete)
         }
         Err(error) => Err(error),
+    }
+}
+
+/// The whole response in `wire`, for the parser modules' known-answer tests.
+#[cfg(test)]
+pub(crate) fn whole_response(wire: &Bytes, options: &ParseOptions) -> crate::types::Response {
+    match response(wire, options) {
+        Ok(Status::Complete { value, len }) if len == wire.len() => value,
+        other => panic!("{other:?}"),
     }
 }
 

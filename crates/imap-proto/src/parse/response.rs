@@ -593,6 +593,10 @@ fn thread_inner(r: &mut Reader<'_>) -> PResult<Thread> {
     Ok(node)
 }
 
+/// `Namespace = nil / "(" 1*Namespace-Descr ")"` (RFC 9051, from RFC 4466). The
+/// descriptions follow each other without SP in the formal grammar, which we keep in
+/// strict mode; the RFC 2342 section 5 examples separate them with one, accepted under
+/// [`Lenience::namespace_space`](super::Lenience::namespace_space).
 fn namespace(r: &mut Reader<'_>) -> PResult<Vec<NamespaceDescription>> {
     if r.nil() {
         return Ok(Vec::new());
@@ -628,10 +632,49 @@ fn namespace(r: &mut Reader<'_>) -> PResult<Vec<NamespaceDescription>> {
             delimiter,
             extensions,
         });
+        if r.options.lenience.namespace_space
+            && r.peek() == Some(b' ')
+            && r.peek_at(1) == Some(b'(')
+        {
+            r.pos += 1;
+        }
     }
     r.byte(b')', ")")?;
     if out.is_empty() {
         return Err(r.expected("namespace"));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use crate::parse::{self, ParseOptions};
+    use crate::types::{Data, IString, NamespaceDescription, Response};
+
+    fn description(prefix: &'static str) -> NamespaceDescription {
+        NamespaceDescription {
+            prefix: IString::new(Bytes::from_static(prefix.as_bytes())).expect("istring"),
+            delimiter: Some(b'/'),
+            extensions: Vec::new(),
+        }
+    }
+
+    /// SP between namespace descriptions, as in the RFC 2342 section 5 examples: not
+    /// in RFC 9051's grammar, so accepted only when lenient.
+    #[test]
+    fn namespace_space_between_descriptions_is_lenient_only() {
+        let wire = Bytes::from_static(
+            b"* NAMESPACE ((\"\" \"/\")) NIL ((\"#shared/\" \"/\") (\"#public/\" \"/\"))\r\n",
+        );
+        let parsed = parse::whole_response(&wire, &ParseOptions::lenient());
+        let expected = Response::Data(Data::Namespace {
+            personal: vec![description("")],
+            other: Vec::new(),
+            shared: vec![description("#shared/"), description("#public/")],
+        });
+        assert_eq!(parsed, expected);
+        assert!(parse::response(&wire, &ParseOptions::default()).is_err());
+    }
 }

@@ -51,8 +51,9 @@ pub struct Disposition {
     pub params: Vec<(IString, IString)>,
 }
 
-/// Extension data of a body part (`body-ext-1part` / `body-ext-mpart`), present only
-/// in BODYSTRUCTURE. Absent trailing fields read as NIL.
+/// Extension data of a body part (`body-ext-1part` / `body-ext-mpart`): sent in
+/// BODYSTRUCTURE, and by some servers in BODY too (the grammar allows it there). Absent
+/// trailing fields read as NIL.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BodyExtension {
     /// `body-fld-md5` (single parts) or `body-fld-param` (multiparts; see
@@ -87,7 +88,9 @@ pub struct BodyFields {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SinglePartKind {
-    /// Any type other than text and message/rfc822 (`body-type-basic`).
+    /// Any type other than text and message/rfc822 (`body-type-basic`); also a
+    /// message/rfc822 part sent without envelope, body and lines, accepted under
+    /// [`Lenience::message_as_basic`](crate::parse::Lenience::message_as_basic).
     Basic {
         /// Media type.
         media_type: IString,
@@ -124,18 +127,50 @@ pub enum BodyStructure {
         kind: SinglePartKind,
         /// Common fields.
         fields: BodyFields,
-        /// Extension data (BODYSTRUCTURE only).
+        /// Extension data (BODYSTRUCTURE only; BODY is the non-extensible form).
         extension: Option<Box<BodyExtension>>,
     },
     /// A multipart.
     Multipart {
-        /// The parts, at least one.
+        /// The parts: at least one, except after a lenient parse of a server's
+        /// part-less multipart
+        /// ([`Lenience::partless_multipart`](crate::parse::Lenience::partless_multipart)),
+        /// where it is empty.
         parts: Vec<BodyStructure>,
         /// Multipart subtype (`MIXED`, `ALTERNATIVE`, ...).
         subtype: IString,
-        /// Content-Type parameters (BODYSTRUCTURE only; NIL = empty).
+        /// Content-Type parameters (extension data, as below; NIL = empty).
         params: Vec<(IString, IString)>,
         /// Further extension data (BODYSTRUCTURE only); `md5` is unused.
         extension: Option<Box<BodyExtension>>,
     },
+}
+
+impl BodyStructure {
+    /// Drops the extension data, throughout: the non-extensible form that BODY carries
+    /// (RFC 9051 §7.5.2). The parser applies it to a BODY whose server sent extension data
+    /// anyway (the grammar allows it there; some servers do), so a BODY value never holds
+    /// any and is written back as the RFC's form.
+    pub(crate) fn drop_extension(&mut self) {
+        match self {
+            BodyStructure::Single {
+                kind, extension, ..
+            } => {
+                *extension = None;
+                if let SinglePartKind::Message { body, .. } = kind {
+                    body.drop_extension();
+                }
+            }
+            BodyStructure::Multipart {
+                parts,
+                params,
+                extension,
+                ..
+            } => {
+                parts.iter_mut().for_each(BodyStructure::drop_extension);
+                params.clear();
+                *extension = None;
+            }
+        }
+    }
 }

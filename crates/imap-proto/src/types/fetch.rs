@@ -137,7 +137,7 @@ pub enum FetchItem {
     Envelope(Box<Envelope>),
     /// `BODYSTRUCTURE (...)` (with extension data)
     BodyStructure(Box<BodyStructure>),
-    /// `BODY (...)` (without extension data)
+    /// `BODY (...)` (without extension data: what a server sends there anyway is dropped)
     Body(Box<BodyStructure>),
     /// `INTERNALDATE "..."`
     InternalDate(DateTime),
