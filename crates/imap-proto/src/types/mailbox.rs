@@ -181,6 +181,9 @@ fn flush_utf16(pending: &mut Vec<u16>, out: &mut String) {
 pub fn decode_modified_utf7(wire: &[u8]) -> Result<String, ValidationError> {
     let mut out = String::with_capacity(wire.len());
     let mut index = 0;
+    // Where the last base64 run ended: a run starting right there is a null shift (`-&`
+    // inside base64), which RFC 3501 §5.1.3 forbids; it would give one name two spellings.
+    let mut run_end = None;
     while index < wire.len() {
         let byte = wire[index];
         if byte != b'&' {
@@ -200,7 +203,11 @@ pub fn decode_modified_utf7(wire: &[u8]) -> Result<String, ValidationError> {
         if run.is_empty() {
             out.push('&');
         } else {
+            if run_end == Some(index) {
+                return Err(ValidationError::ModifiedUtf7);
+            }
             decode_run(run, &mut out)?;
+            run_end = Some(end + 1);
         }
         index = end + 1;
     }
@@ -261,16 +268,23 @@ mod tests {
 
     #[test]
     fn strict_decoding() {
-        // unterminated, encoded ASCII ("a" = &AGE-), 8-bit, bad padding, lone surrogate.
+        // unterminated, encoded ASCII ("a" = &AGE-), 8-bit, bad padding, lone surrogate,
+        // a null shift (two runs back to back).
         for bad in [
             &b"&U,BTFw"[..],
             b"&AGE-",
             b"caf\xc3\xa9",
             b"&APx-",
             b"&2D0-",
+            b"&U,BTFw-&ZeVnLIqe-",
         ] {
             assert!(decode_modified_utf7(bad).is_err(), "{bad:?}");
         }
+        // A run then a literal `&` (`&-`) is no null shift.
+        assert_eq!(
+            decode_modified_utf7(b"&U,BTFw-&-").unwrap(),
+            "\u{53f0}\u{5317}&"
+        );
     }
 
     #[test]
