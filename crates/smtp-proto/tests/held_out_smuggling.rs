@@ -34,9 +34,8 @@
 
 mod common;
 
-use bytes::BytesMut;
-use common::{Policy, Seen, drain_out, feed, normalise, t0};
-use smtp_proto::framing::{BareLineEndings, DataConfig, DataEnd, DataEvent, DataReader};
+use common::{Policy, Seen, drain_out, feed, normalise, read_data, t0};
+use smtp_proto::framing::BareLineEndings;
 use smtp_proto::server::{Config, Server, State};
 
 /// Every variant of the policy enum.
@@ -157,38 +156,6 @@ impl Case {
     }
 }
 
-fn config(policy: BareLineEndings) -> DataConfig {
-    let mut cfg = DataConfig::default();
-    cfg.bare_line_endings = policy;
-    cfg
-}
-
-/// Runs a `DataReader` over `input` in pieces of `step` bytes: the body, the end summary, and
-/// the bytes left after the end (unread input included).
-fn read(input: &[u8], step: usize, policy: BareLineEndings) -> (Vec<u8>, DataEnd, Vec<u8>) {
-    let mut reader = DataReader::new(config(policy));
-    let mut buf = BytesMut::new();
-    let mut body = Vec::new();
-    let mut fed = 0;
-    for piece in input.chunks(step.max(1)) {
-        buf.extend_from_slice(piece);
-        fed += piece.len();
-        while let Some(ev) = reader.decode(&mut buf) {
-            match ev {
-                DataEvent::Chunk(c) => body.extend_from_slice(&c),
-                DataEvent::End(end) => {
-                    assert!(reader.is_done());
-                    assert_eq!(reader.decode(&mut buf), None, "events after the end");
-                    let mut rest = buf.to_vec();
-                    rest.extend_from_slice(&input[fed..]);
-                    return (body, end, rest);
-                }
-            }
-        }
-    }
-    panic!("no end of data found");
-}
-
 fn has_bare(bytes: &[u8]) -> bool {
     bytes.first() == Some(&b'\n')
         || bytes.last() == Some(&b'\r')
@@ -219,7 +186,7 @@ fn reader_ends_only_at_the_real_end_with_the_documented_outcome() {
         for policy in POLICIES {
             for step in [1, 2, 3, 5, 7, 64, input.len()] {
                 let ctx = format!("{} {policy:?} step {step}", case.name);
-                let (body, end, rest) = read(&input, step, policy);
+                let (body, end, rest) = read_data(&input, step, policy);
                 // (a) only the real CRLF.CRLF ends the data
                 assert_eq!(rest, NEXT, "{ctx}: ended early or late");
                 assert_eq!(end.bare_cr, case.bare_cr, "{ctx}: bare CR flag");

@@ -4,10 +4,11 @@
 //! never end the DATA early, whatever the split of the input, and with the default policy a
 //! body holding bare CR/LF is refused after the real end.
 
+mod common;
+
 use bytes::BytesMut;
-use smtp_proto::framing::{
-    BareLineEndings, DataConfig, DataEnd, DataEvent, DataReader, DotStuffer, LineReader,
-};
+use common::read_data;
+use smtp_proto::framing::{BareLineEndings, DotStuffer, LineReader};
 
 /// The fake end-of-data sequences.
 const VECTORS: &[(&str, &[u8])] = &[
@@ -42,32 +43,6 @@ fn message(fake_end: &[u8]) -> Vec<u8> {
     m
 }
 
-/// Runs a DataReader over `input` fed in pieces of `step` bytes.
-fn read(input: &[u8], step: usize, policy: BareLineEndings) -> (Vec<u8>, DataEnd, Vec<u8>) {
-    let mut cfg = DataConfig::default();
-    cfg.bare_line_endings = policy;
-    let mut r = DataReader::new(cfg);
-    let mut buf = BytesMut::new();
-    let mut body = Vec::new();
-    let mut fed = 0;
-    for piece in input.chunks(step.max(1)) {
-        buf.extend_from_slice(piece);
-        fed += piece.len();
-        while let Some(ev) = r.decode(&mut buf) {
-            match ev {
-                DataEvent::Chunk(c) => body.extend_from_slice(&c),
-                DataEvent::End(end) => {
-                    // what follows the end stays for the next command
-                    let mut rest = buf.to_vec();
-                    rest.extend_from_slice(&input[fed..]);
-                    return (body, end, rest);
-                }
-            }
-        }
-    }
-    panic!("no end of data found");
-}
-
 #[test]
 fn fake_end_of_data_never_ends_the_data() {
     for (name, v) in VECTORS {
@@ -78,7 +53,7 @@ fn fake_end_of_data_never_ends_the_data() {
             BareLineEndings::Normalize,
         ] {
             for step in [1, 2, 3, 7, 64, input.len()] {
-                let (body, end, rest) = read(&input, step, policy);
+                let (body, end, rest) = read_data(&input, step, policy);
                 assert_eq!(rest, NEXT, "{name} {policy:?} step {step}: ended early");
                 let has_bare = v.windows(2).any(|w| (w[1] == b'\n') != (w[0] == b'\r'))
                     || v.first() == Some(&b'\n')
@@ -112,11 +87,11 @@ fn fake_end_of_data_never_ends_the_data() {
 #[test]
 fn empty_message_and_first_line_dot() {
     // `.\r\n` right after DATA ends an empty message (smtp-proto PR 14, GreenMail 1004).
-    let (body, end, rest) = read(b".\r\nQUIT\r\n", 1, BareLineEndings::Reject);
+    let (body, end, rest) = read_data(b".\r\nQUIT\r\n", 1, BareLineEndings::Reject);
     assert!(body.is_empty() && end.is_acceptable());
     assert_eq!(rest, b"QUIT\r\n");
     // The first line is unstuffed too.
-    let (body, _, _) = read(b"..hello\r\n.\r\n", 1, BareLineEndings::Reject);
+    let (body, _, _) = read_data(b"..hello\r\n.\r\n", 1, BareLineEndings::Reject);
     assert_eq!(body, b".hello\r\n");
 }
 
@@ -142,7 +117,7 @@ fn client_stuffing_defuses_fake_ends() {
         s.stuff(&body, &mut out);
         s.finish(&mut out);
         out.extend_from_slice(NEXT);
-        let (read_back, end, rest) = read(&out, 5, BareLineEndings::Reject);
+        let (read_back, end, rest) = read_data(&out, 5, BareLineEndings::Reject);
         assert!(end.is_acceptable(), "{name}: stuffer sent bare CR/LF");
         assert_eq!(rest, NEXT, "{name}");
         assert!(read_back.windows(8).any(|w| w == b"smuggled"), "{name}");

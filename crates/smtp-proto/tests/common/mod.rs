@@ -367,3 +367,37 @@ pub fn sender(s: &str) -> smtp_proto::types::ReversePath {
         other => panic!("{other:?}"),
     }
 }
+
+/// Runs a `DataReader` with `policy` over `input` fed in pieces of `step` bytes: the body,
+/// the end summary, and the bytes left after the end (unread input included), which stay
+/// for the next command. Nothing comes after the end.
+pub fn read_data(
+    input: &[u8],
+    step: usize,
+    policy: smtp_proto::framing::BareLineEndings,
+) -> (Vec<u8>, smtp_proto::framing::DataEnd, Vec<u8>) {
+    use smtp_proto::framing::{DataConfig, DataEvent, DataReader};
+    let mut cfg = DataConfig::default();
+    cfg.bare_line_endings = policy;
+    let mut reader = DataReader::new(cfg);
+    let mut buf = bytes::BytesMut::new();
+    let mut body = Vec::new();
+    let mut fed = 0;
+    for piece in input.chunks(step.max(1)) {
+        buf.extend_from_slice(piece);
+        fed += piece.len();
+        while let Some(ev) = reader.decode(&mut buf) {
+            match ev {
+                DataEvent::Chunk(c) => body.extend_from_slice(&c),
+                DataEvent::End(end) => {
+                    assert!(reader.is_done());
+                    assert_eq!(reader.decode(&mut buf), None, "events after the end");
+                    let mut rest = buf.to_vec();
+                    rest.extend_from_slice(&input[fed..]);
+                    return (body, end, rest);
+                }
+            }
+        }
+    }
+    panic!("no end of data found");
+}
