@@ -17,6 +17,8 @@
 //! RFC-valid responses are parsed with `ParseOptions::default()` (strict); real-world
 //! violations with `ParseOptions::lenient()`, the options the crate documents for clients.
 
+mod support;
+
 use bytes::Bytes;
 use imap_proto::parse::{self, ParseOptions, Status};
 use imap_proto::types::{
@@ -25,6 +27,7 @@ use imap_proto::types::{
     StatusKind, StatusResponse,
 };
 use imap_proto::types::{NameEncoding, decode_modified_utf7, encode_modified_utf7};
+use support::{data, fetch_items, status};
 
 // ---------------------------------------------------------------------------------------
 // Section 1: djc/tokio-imap imap-proto parser tests
@@ -64,30 +67,6 @@ fn quirk(what: &'static str, wire: &[u8], want: Want) -> Row {
         wire: wire.to_vec(),
         lenient: true,
         want,
-    }
-}
-
-fn data(response: &Response) -> &Data {
-    match response {
-        Response::Data(data) => data,
-        other => panic!("expected untagged data, got {other:?}"),
-    }
-}
-
-fn state(response: &Response) -> &StatusResponse {
-    match response {
-        Response::Status(status) => status,
-        other => panic!("expected a status response, got {other:?}"),
-    }
-}
-
-fn fetched(response: &Response, seq: u32) -> &[FetchItem] {
-    match data(response) {
-        Data::Fetch { seq: got, items } => {
-            assert_eq!(*got, seq, "sequence number");
-            items
-        }
-        other => panic!("expected FETCH, got {other:?}"),
     }
 }
 
@@ -134,7 +113,7 @@ fn vanished(response: &Response, earlier: bool, count: usize) {
 }
 
 fn code_caps(response: &Response) -> &[Capability] {
-    match &state(response).code {
+    match &status(response).code {
         Some(ResponseCode::Capability(caps)) => caps,
         other => panic!("expected CAPABILITY code, got {other:?}"),
     }
@@ -288,7 +267,7 @@ fn rows() -> Vec<Row> {
             "UNSEEN code",
             b"* OK [UNSEEN 3] Message 3 is first unseen\r\n",
             Parsed(|r| {
-                let s = state(r);
+                let s = status(r);
                 assert_eq!((s.tag.is_none(), s.kind), (true, StatusKind::Ok));
                 assert_eq!(s.code, Some(ResponseCode::Unseen(3)));
                 assert_eq!(text_of(s), b"Message 3 is first unseen");
@@ -297,7 +276,7 @@ fn rows() -> Vec<Row> {
         strict(
             "BODY[TEXT] literal",
             b"* 2 FETCH (BODY[TEXT] {3}\r\nfoo)\r\n",
-            Parsed(|r| match fetched(r, 2) {
+            Parsed(|r| match fetch_items(r, 2) {
                 [FetchItem::BodySection {
                     section,
                     origin: None,
@@ -313,7 +292,7 @@ fn rows() -> Vec<Row> {
         strict(
             "single-part BODYSTRUCTURE with extension data",
             b"* 15 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"iso-8859-1\") NIL NIL \"QUOTED-PRINTABLE\" 1315 42 NIL NIL NIL NIL))\r\n",
-            Parsed(|r| match body_of(fetched(r, 15)) {
+            Parsed(|r| match body_of(fetch_items(r, 15)) {
                 BodyStructure::Single {
                     kind: SinglePartKind::Text { subtype, lines },
                     fields,
@@ -331,7 +310,7 @@ fn rows() -> Vec<Row> {
         strict(
             "Latin-1 bytes in a literal body parameter",
             &latin1_filename_bodystructure(),
-            Parsed(|r| match body_of(fetched(r, 15)) {
+            Parsed(|r| match body_of(fetch_items(r, 15)) {
                 BodyStructure::Single { fields, .. } => {
                     assert_eq!(fields.params[0].0.as_bytes(), b"name");
                     assert_eq!(
@@ -347,7 +326,7 @@ fn rows() -> Vec<Row> {
             "nested multipart BODYSTRUCTURE",
             &nested_bodystructure(),
             Parsed(|r| {
-                let top = multipart(body_of(fetched(r, 1569)), "MIXED", 2);
+                let top = multipart(body_of(fetch_items(r, 1569)), "MIXED", 2);
                 assert_eq!(single_type(&top[1]), "APPLICATION/PDF");
                 let related = multipart(&top[0], "RELATED", 2);
                 assert_eq!(single_type(&related[1]), "IMAGE/GIF");
@@ -463,7 +442,7 @@ fn rows() -> Vec<Row> {
         strict(
             "BODY[HEADER.FIELDS (CHAT-VERSION)] literal",
             b"* 1 FETCH (UID 1 BODY[HEADER.FIELDS (CHAT-VERSION)] {21}\r\nChat-Version: 1.0\r\n\r\n)\r\n",
-            Parsed(|r| match fetched(r, 1) {
+            Parsed(|r| match fetch_items(r, 1) {
                 [
                     FetchItem::Uid(1),
                     FetchItem::BodySection {
@@ -488,7 +467,7 @@ fn rows() -> Vec<Row> {
             "space before the closing parenthesis of a FETCH",
             b"* 11784 FETCH (UID 87567 INTERNALDATE \"06-May-2023 18:48:30 +0200\" RFC822.SIZE 5799845 )\r\n",
             Parsed(|r| {
-                let items = fetched(r, 11784);
+                let items = fetch_items(r, 11784);
                 assert_eq!(items.len(), 3);
                 assert_eq!(items[0], FetchItem::Uid(87567));
                 assert!(matches!(items[1], FetchItem::InternalDate(_)));
@@ -499,17 +478,17 @@ fn rows() -> Vec<Row> {
             "ALERT code",
             b"* OK [ALERT] Alert!\r\n",
             Parsed(|r| {
-                assert_eq!(state(r).code, Some(ResponseCode::Alert));
-                assert_eq!(text_of(state(r)), b"Alert!");
+                assert_eq!(status(r).code, Some(ResponseCode::Alert));
+                assert_eq!(text_of(status(r)), b"Alert!");
             }),
         ),
         strict(
             "PARSE code",
             b"* NO [PARSE] Something\r\n",
             Parsed(|r| {
-                assert_eq!(state(r).kind, StatusKind::No);
-                assert_eq!(state(r).code, Some(ResponseCode::Parse));
-                assert_eq!(text_of(state(r)), b"Something");
+                assert_eq!(status(r).kind, StatusKind::No);
+                assert_eq!(status(r).code, Some(ResponseCode::Parse));
+                assert_eq!(text_of(status(r)), b"Something");
             }),
         ),
         strict(
@@ -517,7 +496,7 @@ fn rows() -> Vec<Row> {
             b"* OK [CAPABILITY IMAP4rev1 IDLE] Logged in\r\n",
             Parsed(|r| {
                 assert_eq!(code_caps(r), [Capability::Imap4Rev1, Capability::Idle]);
-                assert_eq!(text_of(state(r)), b"Logged in");
+                assert_eq!(text_of(status(r)), b"Logged in");
             }),
         ),
         strict(
@@ -545,20 +524,20 @@ fn rows() -> Vec<Row> {
         quirk(
             "CAPABILITY code without IMAP4rev1",
             b"* OK [CAPABILITY UIDPLUS IDLE] Logged in\r\n",
-            Parsed(|r| assert_eq!(state(r).kind, StatusKind::Ok)),
+            Parsed(|r| assert_eq!(status(r).kind, StatusKind::Ok)),
         ),
         strict(
             "BADCHARSET without a list",
             b"* NO [BADCHARSET] error\r\n",
             Parsed(|r| {
-                assert_eq!(state(r).code, Some(ResponseCode::BadCharset(Vec::new())));
-                assert_eq!(text_of(state(r)), b"error");
+                assert_eq!(status(r).code, Some(ResponseCode::BadCharset(Vec::new())));
+                assert_eq!(text_of(status(r)), b"error");
             }),
         ),
         strict(
             "BADCHARSET with a list",
             b"* NO [BADCHARSET (utf-8 latin1)] error\r\n",
-            Parsed(|r| match &state(r).code {
+            Parsed(|r| match &status(r).code {
                 Some(ResponseCode::BadCharset(sets)) => {
                     assert_eq!(sets.len(), 2);
                     assert_eq!(sets[0].as_bytes(), b"utf-8");
@@ -573,9 +552,9 @@ fn rows() -> Vec<Row> {
             "BADCHARSET with an empty list",
             b"* NO [BADCHARSET ()] error\r\n",
             RefusedOr(|r| {
-                assert_eq!(state(r).kind, StatusKind::No);
+                assert_eq!(status(r).kind, StatusKind::No);
                 assert!(!matches!(
-                    &state(r).code,
+                    &status(r).code,
                     Some(ResponseCode::BadCharset(sets)) if !sets.is_empty()
                 ));
             }),
@@ -626,7 +605,7 @@ fn rows() -> Vec<Row> {
             "UIDREQUIRED code",
             b"A1 BAD [UIDREQUIRED] use UIDs\r\n",
             Parsed(|r| {
-                let s = state(r);
+                let s = status(r);
                 assert_eq!(s.tag.as_ref().map(|t| t.as_bytes()), Some(&b"A1"[..]));
                 assert_eq!(s.kind, StatusKind::Bad);
                 assert!(matches!(&s.code, Some(ResponseCode::Other { name, data: None }) if name.as_bytes() == b"UIDREQUIRED"));
@@ -635,7 +614,7 @@ fn rows() -> Vec<Row> {
         strict(
             "MESSAGELIMIT code",
             b"A2 OK [MESSAGELIMIT 1000 23221] partial\r\n",
-            Parsed(|r| match &state(r).code {
+            Parsed(|r| match &status(r).code {
                 Some(ResponseCode::Other {
                     name,
                     data: Some(data),
@@ -666,7 +645,7 @@ fn rows() -> Vec<Row> {
         quirk(
             "Latin-1 byte in status text",
             b"* OK Willk\xfcommen\r\n",
-            Parsed(|r| assert_eq!(text_of(state(r)), b"Willk\xfcommen")),
+            Parsed(|r| assert_eq!(text_of(status(r)), b"Willk\xfcommen")),
         ),
         strict(
             "VANISHED (EARLIER) with ranges",
@@ -689,11 +668,11 @@ fn rows() -> Vec<Row> {
         strict(
             "APPENDUID",
             b"* OK [APPENDUID 38505 3955] APPEND completed\r\n",
-            Parsed(|r| match &state(r).code {
+            Parsed(|r| match &status(r).code {
                 Some(ResponseCode::AppendUid { uid_validity, uids }) => {
                     assert_eq!(*uid_validity, 38505);
                     assert_eq!(uids, &SequenceSet::single(3955).expect("a valid set"));
-                    assert_eq!(text_of(state(r)), b"APPEND completed");
+                    assert_eq!(text_of(status(r)), b"APPEND completed");
                 }
                 other => panic!("{other:?}"),
             }),
@@ -701,7 +680,7 @@ fn rows() -> Vec<Row> {
         strict(
             "COPYUID",
             b"* OK [COPYUID 38505 304,319:320 3956:3958] Done\r\n",
-            Parsed(|r| match &state(r).code {
+            Parsed(|r| match &status(r).code {
                 Some(ResponseCode::CopyUid {
                     uid_validity,
                     source,
@@ -720,34 +699,34 @@ fn rows() -> Vec<Row> {
             "COPYUID with a space in the source set",
             b"* OK [COPYUID 38505 304, 319:320 3956:3958] Done\r\n",
             RefusedOr(|r| {
-                assert!(!matches!(state(r).code, Some(ResponseCode::CopyUid { .. })));
+                assert!(!matches!(status(r).code, Some(ResponseCode::CopyUid { .. })));
             }),
         ),
         strict(
             "UIDNOTSTICKY",
             b"* NO [UIDNOTSTICKY] Non-persistent UIDs\r\n",
-            Parsed(|r| assert_eq!(state(r).code, Some(ResponseCode::UidNotSticky))),
+            Parsed(|r| assert_eq!(status(r).code, Some(ResponseCode::UidNotSticky))),
         ),
         quirk(
             "BYE without text",
             b"* BYE\r\n",
             Parsed(|r| {
-                assert_eq!(state(r).kind, StatusKind::Bye);
-                assert!(state(r).text.is_empty());
+                assert_eq!(status(r).kind, StatusKind::Bye);
+                assert!(status(r).text.is_empty());
             }),
         ),
         strict(
             "BYE with text",
             b"* BYE Autologout; idle for too long\r\n",
             Parsed(|r| {
-                assert_eq!(state(r).kind, StatusKind::Bye);
-                assert_eq!(text_of(state(r)), b"Autologout; idle for too long");
+                assert_eq!(status(r).kind, StatusKind::Bye);
+                assert_eq!(text_of(status(r)), b"Autologout; idle for too long");
             }),
         ),
         strict(
             "EMAILID",
             b"* 1 FETCH (UID 123 EMAILID (M6d952b5c6f82bfd8) BODY[]<0> {5}\r\nhello)\r\n",
-            Parsed(|r| match fetched(r, 1) {
+            Parsed(|r| match fetch_items(r, 1) {
                 [
                     FetchItem::Uid(123),
                     FetchItem::EmailId(id),
@@ -766,7 +745,7 @@ fn rows() -> Vec<Row> {
         strict(
             "THREADID",
             b"* 1 FETCH (UID 123 THREADID (T64b4c7e452f961e2) BODY[]<0> {5}\r\nhello)\r\n",
-            Parsed(|r| match fetched(r, 1) {
+            Parsed(|r| match fetch_items(r, 1) {
                 [_, FetchItem::ThreadId(Some(id)), _] => {
                     assert_eq!(&id[..], b"T64b4c7e452f961e2");
                 }
@@ -777,13 +756,13 @@ fn rows() -> Vec<Row> {
             "THREADID NIL",
             b"* 1 FETCH (UID 7 THREADID NIL BODY[]<0> {2}\r\nhi)\r\n",
             Parsed(|r| {
-                assert!(matches!(fetched(r, 1), [_, FetchItem::ThreadId(None), _]));
+                assert!(matches!(fetch_items(r, 1), [_, FetchItem::ThreadId(None), _]));
             }),
         ),
         strict(
             "EMAILID and THREADID",
             b"* 1 FETCH (UID 42 EMAILID (Mdeadbeef) THREADID (Tcafebabe) BODY[]<0> {3}\r\nhey)\r\n",
-            Parsed(|r| match fetched(r, 1) {
+            Parsed(|r| match fetch_items(r, 1) {
                 [
                     FetchItem::Uid(42),
                     FetchItem::EmailId(e),
@@ -801,7 +780,7 @@ fn rows() -> Vec<Row> {
             b"* 1 FETCH (UID 9 SAVEDATE \"01-Jan-2025 12:00:00 +0000\" BODY[]<0> {2}\r\nok)\r\n",
             Parsed(|r| {
                 assert!(matches!(
-                    fetched(r, 1),
+                    fetch_items(r, 1),
                     [FetchItem::Uid(9), FetchItem::SaveDate(Some(_)), FetchItem::BodySection { .. }]
                 ));
             }),
@@ -809,7 +788,7 @@ fn rows() -> Vec<Row> {
         strict(
             "X-GM-LABELS: system and user labels",
             b"* 1 FETCH (X-GM-LABELS (\\Inbox \\Sent Important \"Muy Importante\"))\r\n",
-            Parsed(|r| match fetched(r, 1) {
+            Parsed(|r| match fetch_items(r, 1) {
                 [FetchItem::XGmLabels(labels)] => {
                     let shown: Vec<(bool, &[u8])> = labels
                         .iter()

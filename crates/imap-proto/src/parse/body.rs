@@ -200,6 +200,10 @@ fn body_inner(r: &mut Reader<'_>, out: &mut BodyStructure) -> PResult<()> {
             parts.push(placeholder());
             let index = parts.len() - 1;
             body_into(r, &mut parts[index])?;
+            // `1*body SP media-subtype`: the parts follow each other without SP. After
+            // the last one comes SP and a string, never `(`, so the lenient skip
+            // cannot take the subtype's SP.
+            r.sp_between_lists(r.options.lenience.multipart_space);
         }
         r.sp()?;
         let mut subtype = IString::default();
@@ -474,6 +478,52 @@ mod tests {
         let wire = Bytes::from_static(b"* 1 FETCH (BODY (\"MIXED\"))\r\n");
         let response = parse::whole_response(&wire, &ParseOptions::lenient());
         assert_eq!(Encoder::default().response(&response).to_bytes(), wire);
+    }
+
+    /// Two text parts of `ALTERNATIVE`, as maddy sends them (SP between the parts)
+    /// and in the RFC 9051 form (none).
+    const ALTERNATIVE_SPACED: &[u8] = b"((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 9 2) (\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 228 0) \"ALTERNATIVE\")";
+    const ALTERNATIVE: &[u8] = b"((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 9 2)(\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 228 0) \"ALTERNATIVE\")";
+
+    /// modern-email/defects #51 (maddy, Stalwart, Exchange): SP between the parts of
+    /// a multipart reads as the parts sent back to back; strict refuses it.
+    #[test]
+    fn multipart_space_between_parts_is_lenient_only() {
+        let expected = strict(ALTERNATIVE).expect("strict parse");
+        assert!(matches!(&*expected, BodyStructure::Multipart { parts, .. } if parts.len() == 2));
+        assert_lenient_only(ALTERNATIVE_SPACED, &expected);
+    }
+
+    /// The same at every level of a nested tree, with extension data after the parts.
+    #[test]
+    fn multipart_space_is_accepted_at_any_depth() {
+        let spaced = b"(((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 9 2 NIL NIL NIL NIL) (\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 228 0 NIL NIL NIL NIL) \"ALTERNATIVE\" (\"BOUNDARY\" \"a\") NIL NIL NIL) (\"APPLICATION\" \"PDF\" NIL NIL NIL \"BASE64\" 4096 NIL NIL NIL NIL) \"MIXED\" (\"BOUNDARY\" \"m\") NIL NIL NIL)";
+        let rfc = b"(((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 9 2 NIL NIL NIL NIL)(\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 228 0 NIL NIL NIL NIL) \"ALTERNATIVE\" (\"BOUNDARY\" \"a\") NIL NIL NIL)(\"APPLICATION\" \"PDF\" NIL NIL NIL \"BASE64\" 4096 NIL NIL NIL NIL) \"MIXED\" (\"BOUNDARY\" \"m\") NIL NIL NIL)";
+        assert_lenient_only(spaced, &strict(rfc).expect("strict parse"));
+    }
+
+    /// Only one SP, and only before a part: two spaces, or SP before `)` of a part
+    /// list without subtype, stay refused even when lenient.
+    #[test]
+    fn multipart_space_is_one_sp_before_a_part() {
+        let options = ParseOptions::lenient();
+        let doubled = b"((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 9 2)  (\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 228 0) \"ALTERNATIVE\")";
+        assert!(parse(doubled, &options).is_err());
+        let no_subtype = b"((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 9 2) (\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 228 0))";
+        assert!(parse(no_subtype, &options).is_err());
+    }
+
+    /// In a BODY item too, and the value is written back in the RFC form.
+    #[test]
+    fn multipart_space_in_body_item_encodes_without_it() {
+        let response = parse::lenient_only_response(
+            b"* 4 FETCH (BODY ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 9 2) (\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 228 0) \"ALTERNATIVE\"))\r\n",
+            b"* 4 FETCH (BODY ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 9 2)(\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 228 0) \"ALTERNATIVE\"))\r\n",
+        );
+        assert_eq!(
+            fetched_body(&response),
+            &*strict(ALTERNATIVE).expect("strict parse")
+        );
     }
 
     /// The lenient look-ahead changes nothing for well-formed single parts.

@@ -68,6 +68,16 @@ pub struct Lenience {
     /// with an empty part list. RFC 9051 requires at least one part; some servers send
     /// none for an empty or broken multipart (net-imap #7153).
     pub partless_multipart: bool,
+    /// Accept SP between the parts of a multipart, `((part) (part) "ALTERNATIVE")`, in
+    /// BODY and BODYSTRUCTURE at any depth. RFC 9051's `body-type-mpart = 1*body SP
+    /// media-subtype` has none; maddy, Stalwart and Exchange send one
+    /// (modern-email/defects #51, imap-codec #697).
+    pub multipart_space: bool,
+    /// Accept a run of spaces where one SP separates the fields of a QUOTA resource:
+    /// `(STORAGE 54 111 MESSAGE 42  1000)`. RFC 9208 allows one; Archiveopteryx 3.2.0
+    /// writes two between the numbers (modern-email/defects #23, djc/imap-proto #169).
+    /// Separate from `trailing_space`, which is about where a line or list ends.
+    pub quota_space: bool,
 }
 
 impl Lenience {
@@ -83,6 +93,8 @@ impl Lenience {
             namespace_space: true,
             message_as_basic: true,
             partless_multipart: true,
+            multipart_space: true,
+            quota_space: true,
         }
     }
 }
@@ -174,6 +186,22 @@ pub(crate) fn whole_response(wire: &Bytes, options: &ParseOptions) -> crate::typ
         Ok(Status::Complete { value, len }) if len == wire.len() => value,
         other => panic!("{other:?}"),
     }
+}
+
+/// For a lenient-only response: `wire` parses whole when lenient and is refused when
+/// strict, and the value encodes to `rfc_form`, which strict reads as the same value.
+/// Returns the value for the caller's own checks.
+#[cfg(test)]
+pub(crate) fn lenient_only_response(wire: &'static [u8], rfc_form: &[u8]) -> Response {
+    let wire = Bytes::from_static(wire);
+    let value = whole_response(&wire, &ParseOptions::lenient());
+    assert!(response(&wire, &ParseOptions::default()).is_err());
+    let encoded = crate::encode::Encoder::default()
+        .response(&value)
+        .to_bytes();
+    assert_eq!(encoded, rfc_form);
+    assert_eq!(whole_response(&encoded, &ParseOptions::default()), value);
+    value
 }
 
 /// Parses one command from the start of `input`.

@@ -214,6 +214,26 @@ impl<'a> Reader<'a> {
         self.byte(b' ', "SP")
     }
 
+    /// One SP, then, when `allowed`, any further spaces of a run. Only for places where
+    /// a value that cannot start with SP follows (never before a literal or text, whose
+    /// first byte would be eaten); the switch passed says which peer needs it.
+    pub(crate) fn sp_run(&mut self, allowed: bool) -> PResult<()> {
+        self.sp()?;
+        if allowed {
+            while self.eat(b' ') {}
+        }
+        Ok(())
+    }
+
+    /// Skips one SP before `(` when `allowed`: the separator some servers put between
+    /// parenthesised elements that the grammar writes back to back (`1*body`,
+    /// `1*Namespace-Descr`). Without `(` after it the SP is left for the caller.
+    pub(crate) fn sp_between_lists(&mut self, allowed: bool) {
+        if allowed && self.peek() == Some(b' ') && self.peek_at(1) == Some(b'(') {
+            self.pos += 1;
+        }
+    }
+
     /// CRLF, with the trailing-space lenience.
     pub(crate) fn crlf(&mut self) -> PResult<()> {
         if self.options.lenience.trailing_space {

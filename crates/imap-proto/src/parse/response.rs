@@ -351,18 +351,10 @@ fn untagged(r: &mut Reader<'_>) -> PResult<Response> {
         r.sp()?;
         let root = r.astring()?;
         r.sp()?;
-        let resources = r.paren_list(true, |r| {
-            let name = r.atom()?;
-            r.sp()?;
-            let usage = r.number64()?;
-            r.sp()?;
-            Ok(QuotaResource {
-                name,
-                usage,
-                limit: r.number64()?,
-            })
-        })?;
-        Data::Quota { root, resources }
+        Data::Quota {
+            root,
+            resources: r.paren_list(true, quota_resource)?,
+        }
     } else if is(b"QUOTAROOT") {
         r.sp()?;
         let mailbox = mailbox(r)?;
@@ -593,6 +585,24 @@ fn thread_inner(r: &mut Reader<'_>) -> PResult<Thread> {
     Ok(node)
 }
 
+/// `quota-resource = resource-name SP resource-usage SP resource-limit` (RFC 9208).
+/// Archiveopteryx 3.2.0 writes two spaces between the numbers (`MESSAGE 42  1000`,
+/// modern-email/defects #23, djc/imap-proto #169), accepted under
+/// [`Lenience::quota_space`](super::Lenience::quota_space); each SP here is followed by
+/// a number, so a run of spaces cannot swallow anything else.
+fn quota_resource(r: &mut Reader<'_>) -> PResult<QuotaResource> {
+    let runs = r.options.lenience.quota_space;
+    let name = r.atom()?;
+    r.sp_run(runs)?;
+    let usage = r.number64()?;
+    r.sp_run(runs)?;
+    Ok(QuotaResource {
+        name,
+        usage,
+        limit: r.number64()?,
+    })
+}
+
 /// `Namespace = nil / "(" 1*Namespace-Descr ")"` (RFC 9051, from RFC 4466). The
 /// descriptions follow each other without SP in the formal grammar, which we keep in
 /// strict mode; the RFC 2342 section 5 examples separate them with one, accepted under
@@ -632,12 +642,7 @@ fn namespace(r: &mut Reader<'_>) -> PResult<Vec<NamespaceDescription>> {
             delimiter,
             extensions,
         });
-        if r.options.lenience.namespace_space
-            && r.peek() == Some(b' ')
-            && r.peek_at(1) == Some(b'(')
-        {
-            r.pos += 1;
-        }
+        r.sp_between_lists(r.options.lenience.namespace_space);
     }
     r.byte(b')', ")")?;
     if out.is_empty() {
@@ -651,7 +656,9 @@ mod tests {
     use bytes::Bytes;
 
     use crate::parse::{self, ParseOptions};
-    use crate::types::{Data, IString, NamespaceDescription, Response};
+    use crate::types::{
+        AString, Atom, Data, IString, NamespaceDescription, QuotaResource, Response,
+    };
 
     fn description(prefix: &'static str) -> NamespaceDescription {
         NamespaceDescription {
@@ -675,6 +682,42 @@ mod tests {
             shared: vec![description("#shared/"), description("#public/")],
         });
         assert_eq!(parsed, expected);
+        assert!(parse::response(&wire, &ParseOptions::default()).is_err());
+    }
+
+    fn resource(name: &'static str, usage: u64, limit: u64) -> QuotaResource {
+        QuotaResource {
+            name: Atom::new(Bytes::from_static(name.as_bytes())).expect("atom"),
+            usage,
+            limit,
+        }
+    }
+
+    /// modern-email/defects #23: Archiveopteryx's doubled SP between the numbers of a
+    /// QUOTA resource, accepted only when lenient, and written back with one SP.
+    #[test]
+    fn quota_space_runs_are_lenient_only() {
+        let parsed = parse::lenient_only_response(
+            b"* QUOTA \"#user/alice\" (STORAGE 54 111 MESSAGE 42  1000)\r\n",
+            b"* QUOTA #user/alice (STORAGE 54 111 MESSAGE 42 1000)\r\n",
+        );
+        let expected = Response::Data(Data::Quota {
+            root: AString::new(Bytes::from_static(b"#user/alice")).expect("astring"),
+            resources: vec![resource("STORAGE", 54, 111), resource("MESSAGE", 42, 1000)],
+        });
+        assert_eq!(parsed, expected);
+    }
+
+    /// The run may sit at either SP inside a resource, and be longer than two.
+    #[test]
+    fn quota_space_covers_both_separators_of_a_resource() {
+        let wire = Bytes::from_static(b"* QUOTA \"\" (STORAGE   10    512)\r\n");
+        match parse::whole_response(&wire, &ParseOptions::lenient()) {
+            Response::Data(Data::Quota { resources, .. }) => {
+                assert_eq!(resources, [resource("STORAGE", 10, 512)]);
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(parse::response(&wire, &ParseOptions::default()).is_err());
     }
 }

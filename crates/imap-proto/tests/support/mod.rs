@@ -116,3 +116,30 @@ pub fn prefixes_are_incomplete_response(wire: &[u8]) {
         );
     }
 }
+
+/// The untagged data of `response` (a test expecting data).
+pub fn data(response: &Response) -> &imap_proto::types::Data {
+    match response {
+        Response::Data(data) => data,
+        other => panic!("expected untagged data, got {other:?}"),
+    }
+}
+
+/// The status response `response` is (a test expecting one).
+pub fn status(response: &Response) -> &imap_proto::types::StatusResponse {
+    match response {
+        Response::Status(status) => status,
+        other => panic!("expected a status response, got {other:?}"),
+    }
+}
+
+/// The items of the FETCH response `response`, checking its sequence number.
+pub fn fetch_items(response: &Response, seq: u32) -> &[imap_proto::types::FetchItem] {
+    match data(response) {
+        imap_proto::types::Data::Fetch { seq: got, items } => {
+            assert_eq!(*got, seq, "sequence number");
+            items
+        }
+        other => panic!("expected FETCH, got {other:?}"),
+    }
+}
