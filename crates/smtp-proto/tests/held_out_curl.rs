@@ -338,6 +338,21 @@ fn assert_authenticated(c: &mut Client, code: u16) {
     assert!(c.is_ready());
 }
 
+/// The server accepts the credentials (`235`); a mail transaction and QUIT then go as usual.
+fn accepted_then_mail(c: &mut Client, now: Instant) {
+    assert_eq!(step(c, now, "235 Authenticated\r\n"), "");
+    assert_authenticated(c, 235);
+    simple_transaction(
+        c,
+        now,
+        "MAIL FROM:<sender@example.com>\r\n",
+        "sender@example.com",
+        "recipient@example.com",
+        "mail body\r\n",
+    );
+    quit(c, now);
+}
+
 /// test903: AUTH PLAIN, the response after `334` (curl without --sasl-ir). This version of
 /// the case has curl send the user name as the authorization identity too
 /// (`test\0test\01234`); RFC 4616 §2 allows either, so the authzid is given explicitly.
@@ -358,17 +373,7 @@ fn t903_auth_plain_after_334() {
         step(&mut c, now, "334 PLAIN supported\r\n"),
         "dGVzdAB0ZXN0ADEyMzQ=\r\n"
     );
-    assert_eq!(step(&mut c, now, "235 Authenticated\r\n"), "");
-    assert_authenticated(&mut c, 235);
-    simple_transaction(
-        &mut c,
-        now,
-        "MAIL FROM:<sender@example.com>\r\n",
-        "sender@example.com",
-        "recipient@example.com",
-        "mail body\r\n",
-    );
-    quit(&mut c, now);
+    accepted_then_mail(&mut c, now);
 }
 
 /// test919: AUTH PLAIN with the initial response on the AUTH line (RFC 4954 §4, SASL-IR).
@@ -399,17 +404,7 @@ fn t904_auth_login() {
     assert_eq!(out(&mut c), "AUTH LOGIN\r\n");
     assert_eq!(step(&mut c, now, "334 VXNlcm5hbWU6\r\n"), "dXNlcg==\r\n");
     assert_eq!(step(&mut c, now, "334 UGFzc3dvcmQ6\r\n"), "c2VjcmV0\r\n");
-    assert_eq!(step(&mut c, now, "235 Authenticated\r\n"), "");
-    assert_authenticated(&mut c, 235);
-    simple_transaction(
-        &mut c,
-        now,
-        "MAIL FROM:<sender@example.com>\r\n",
-        "sender@example.com",
-        "recipient@example.com",
-        "mail body\r\n",
-    );
-    quit(&mut c, now);
+    accepted_then_mail(&mut c, now);
 }
 
 fn xoauth2() -> Credentials {
@@ -583,17 +578,7 @@ fn t935_plain_among_several_mechanisms() {
         step(&mut c, now, "334 PLAIN supported\r\n"),
         "AHVzZXIAc2VjcmV0\r\n"
     );
-    assert_eq!(step(&mut c, now, "235 Authenticated\r\n"), "");
-    assert_authenticated(&mut c, 235);
-    simple_transaction(
-        &mut c,
-        now,
-        "MAIL FROM:<sender@example.com>\r\n",
-        "sender@example.com",
-        "recipient@example.com",
-        "mail body\r\n",
-    );
-    quit(&mut c, now);
+    accepted_then_mail(&mut c, now);
 }
 
 // -----------------------------------------------------------------------------------------
