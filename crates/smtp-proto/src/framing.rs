@@ -150,6 +150,14 @@ impl LineReader {
         buf: &mut BytesMut,
         opts: &crate::parse::ParseOptions,
     ) -> Option<Result<crate::types::Command, ParseError>> {
+        if self.scanned == 0 && self.discarding.is_none() {
+            // The usual MAIL and RCPT lines are framed by their own parse.
+            let (limit, _) = self.limit_for(buf);
+            if let Some((command, total)) = crate::parse::path_command(buf, opts, limit) {
+                buf.advance(total);
+                return Some(Ok(command));
+            }
+        }
         let (len, total) = match self.frame(buf) {
             Ok(Some(span)) => span,
             Ok(None) => return None,

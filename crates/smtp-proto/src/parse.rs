@@ -599,6 +599,68 @@ pub(crate) fn command_in(
     parse_command(&buf[..len], Src::Borrowed(buf), opts)
 }
 
+/// A MAIL or RCPT line in its usual form at the front of `buf` — the verb and `FROM:` or
+/// `TO:` without spaces, a dot-string mailbox in angle brackets, ASCII parameters, CRLF —
+/// framed and parsed in one pass: the command and the line's length with its CRLF. `None` for
+/// anything else (another verb, a null path, an error, a line longer than `limit`, no CRLF
+/// yet): then the caller frames the line and parses it in full, which gives the same command
+/// for every line this accepts.
+///
+/// Why: these lines are nearly all of a transaction, and their grammar already checks every
+/// octet up to the closing `>` (none of them can be CR, LF, NUL or non-ASCII). Framing them
+/// first meant a search for the LF and a check of every octet before the parse read them
+/// again; here only the parameters, if any, are searched for the line's end.
+#[inline(always)]
+pub(crate) fn path_command(
+    buf: &[u8],
+    opts: &ParseOptions,
+    limit: usize,
+) -> Option<(Command, usize)> {
+    let (rcpt, at) = if buf.get(..8).is_some_and(|v| keyword_eq(v, b"RCPT TO:")) {
+        (true, 8)
+    } else if buf.get(..10).is_some_and(|v| keyword_eq(v, b"MAIL FROM:")) {
+        (false, 10)
+    } else {
+        return None;
+    };
+    let inner = buf.get(at..)?.strip_prefix(b"<")?;
+    let (local, len) = mailbox_fast(inner, opts.long_local_part)?;
+    let close = at + 1 + len;
+    let rest = buf.get(close..)?.strip_prefix(b">")?;
+    let params_len = match rest {
+        [b'\r', b'\n', ..] => 0,
+        [b' ', ..] => {
+            let end = find_byte2(rest, b'\r', b'\n')?;
+            (rest.get(end..end + 2)? == b"\r\n").then_some(end)?
+        }
+        _ => return None,
+    };
+    let line_len = close + 1 + params_len;
+    let params = &rest[..params_len];
+    if line_len + 2 > limit || !params.is_ascii() {
+        return None;
+    }
+    let p = CmdParser {
+        line: &buf[..line_len],
+        src: Src::Borrowed(buf),
+        opts,
+        ascii: true,
+        base: 5,
+    };
+    let span = MbSpan {
+        local,
+        len,
+        lit: None,
+    };
+    let mailbox = build_mailbox(p.src, &inner[..len], span);
+    let command = if rcpt {
+        p.rcpt_params(ForwardPath::Mailbox(mailbox), params)
+    } else {
+        p.mail_params(ReversePath::Mailbox(mailbox), &buf[at..], params)
+    };
+    Some((command.ok()?, line_len + 2))
+}
+
 const fn verb4(v: &[u8; 4]) -> u32 {
     u32::from_le_bytes(*v)
 }
@@ -835,6 +897,13 @@ impl CmdParser<'_> {
                 (from, rest)
             }
         };
+        self.mail_params(from, a, rest)
+    }
+
+    /// The parameters of MAIL after its reverse-path, `rest` (`a`: the path and what follows,
+    /// for error offsets): the command.
+    #[inline(always)]
+    fn mail_params(&self, from: ReversePath, a: &[u8], rest: &[u8]) -> Result<Command, ParseError> {
         // Boxed on the first parameter (most commands have none).
         let mut params = Parameters::<MailParameters>::default();
         let mut non_ascii_param = None;
@@ -900,6 +969,12 @@ impl CmdParser<'_> {
         if !self.ascii && !self.opts.smtputf8 && to.mailbox().is_some_and(Mailbox::is_utf8) {
             return Err(self.err(K::Utf8WithoutSmtpUtf8, a));
         }
+        self.rcpt_params(to, rest)
+    }
+
+    /// The parameters of RCPT after its forward-path, `rest`: the command.
+    #[inline(always)]
+    fn rcpt_params(&self, to: ForwardPath, rest: &[u8]) -> Result<Command, ParseError> {
         let mut params = Parameters::<RcptParameters>::default();
         self.params(rest, |kw, val, at| {
             if !self.ascii && !self.opts.smtputf8 && val.is_some_and(|v| !v.is_ascii()) {

@@ -830,4 +830,80 @@ proptest::proptest! {
             proptest::prop_assert_eq!((span.local, span.len, rest.len()), (local, len, i.len() - len));
         }
     }
+
+    /// A MAIL or RCPT line framed and parsed in one pass ([`path_command`]) is the line the
+    /// full path frames at its first CRLF, and the command the full parse makes of it, under
+    /// strict and lenient options and a tight line limit.
+    #[test]
+    fn path_command_agrees_with_the_full_parse(
+        verb in proptest::sample::select(vec![
+            "RCPT TO:", "rcpt To:", "MAIL FROM:", "mail from:", "RCPT TO: ", "MAIL FROM:",
+            "RCPT  TO:", "RCPTX TO:",
+        ]),
+        path in proptest::prop_oneof![
+            "<[a-c_]{1,3}(\\.[a-c0-9]{1,3})?@[a-c0-9]{1,4}(\\.[a-c0-9\\-]{1,4}){0,2}>",
+            "<?[a-c.@\\-_!0-9\\[\\]\"]{0,20}>?",
+        ],
+        params in proptest::collection::vec(proptest::prop_oneof![3 => proptest::sample::select(vec![
+            " NOTIFY=SUCCESS,FAILURE", " ORCPT=rfc822;a@b.c", " SIZE=10", " BODY=8BITMIME",
+            " X-Y=z", " RET=HDRS",
+        ]), 1 => proptest::sample::select(vec![
+            " NOTIFY=SUCCESS,FAILURE", " NOTIFY=NEVER", " NOTIFY=never,DELAY",
+            " ORCPT=rfc822;a@b.c", " ORCPT=rfc822;a+2Bb@c", " ORCPT=utf-8;a@b", " SIZE=10",
+            " SIZE=x", " BODY=8BITMIME", " RET=HDRS", " ENVID=a+2Bb", " SMTPUTF8", " X-Y=z",
+            " X-Y", " RRVS=2025-01-01T00:00:00Z;C", " ", " =", "=", "\u{e9}", "\0", "\n", "\r",
+            " AUTH=<>",
+        ])], 0..4),
+        end in proptest::prop_oneof![
+            6 => proptest::strategy::Just("\r\n"),
+            1 => proptest::sample::select(vec!["\n", "\r", "", "\r\r\n"]),
+        ],
+        next in proptest::sample::select(vec!["", "RCPT TO:<x@y.z>\r\n", "DATA\r\n"]),
+        lenient in proptest::bool::ANY,
+        limit in proptest::sample::select(vec![512usize, 40]),
+    ) {
+        let opts = if lenient { ParseOptions::lenient() } else { ParseOptions::default() };
+        let buf = format!("{verb}{path}{}{end}{next}", params.concat()).into_bytes();
+        if let Some((command, total)) = path_command(&buf, &opts, limit) {
+            let lf = buf.iter().position(|&b| b == b'\n').expect("a framed line");
+            proptest::prop_assert_eq!(total, lf + 1);
+            proptest::prop_assert_eq!(buf[lf - 1], b'\r');
+            proptest::prop_assert!(total <= limit);
+            proptest::prop_assert_eq!(command_in(&buf, total - 2, &opts), Ok(command));
+        }
+    }
+}
+
+/// The usual transaction lines do take the one-pass path (or the test above proves nothing).
+#[test]
+fn path_command_takes_the_usual_lines() {
+    let opts = ParseOptions::default();
+    for line in [
+        "RCPT TO:<user.5@mail5.example.net>\r\n",
+        "rcpt to:<a@b>\r\nDATA\r\n",
+        "RCPT TO:<r@example.org> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;r@example.org\r\n",
+        "MAIL FROM:<s.n@example.com> SIZE=48213 BODY=8BITMIME RET=HDRS ENVID=QQ314159\r\n",
+    ] {
+        let (command, total) = path_command(line.as_bytes(), &opts, 512).expect(line);
+        let first = &line[..line.find('\n').unwrap() - 1];
+        assert_eq!(total, first.len() + 2);
+        assert_eq!(Ok(command), cmd(first), "{line}");
+    }
+    // the rest goes the full way: no CRLF yet, null path, spaces, a bad parameter, over the limit
+    for line in [
+        "RCPT TO:<a@b>",
+        "RCPT TO:<a@b>\r",
+        "MAIL FROM:<>\r\n",
+        "RCPT TO: <a@b>\r\n",
+        "RCPT TO:<a@b> NOTIFY=BOGUS\r\n",
+        "RCPT TO:<a@b> NOTIFY=SUCCESS\n",
+        "RCPT TO:<a@b> X=\u{e9}\r\n",
+    ] {
+        assert!(
+            path_command(line.as_bytes(), &opts, 512).is_none(),
+            "{line}"
+        );
+    }
+    assert!(path_command(b"RCPT TO:<a@b.c>\r\n", &opts, 16).is_none());
+    assert!(path_command(b"RCPT TO:<a@b.c>\r\n", &opts, 17).is_some());
 }
