@@ -19,7 +19,7 @@ use bytes::BytesMut;
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::framing::{LineReader, ReplyReader};
-use crate::parse::{self, ParseOptions, ReplyOptions};
+use crate::parse::{ParseOptions, ReplyOptions};
 use crate::types::{Command, Reply};
 use crate::{ParseError, encode};
 
@@ -52,11 +52,8 @@ impl Decoder for CommandCodec {
     type Error = std::io::Error;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, Self::Error> {
-        match self.lines.read_line(src) {
-            Ok(Some(line)) => Ok(Some(parse::command_with(&line, &self.options))),
-            Ok(None) => Ok(None),
-            Err(e) => Ok(Some(Err(e))),
-        }
+        // Parsed where the line lies (the usual MAIL and RCPT lines framed by their parse).
+        Ok(self.lines.read_command(src, &self.options))
     }
 }
 
