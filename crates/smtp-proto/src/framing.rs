@@ -18,7 +18,7 @@
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::parse::{self, ReplyOptions, ReplyScan};
-use crate::types::{EnhancedStatusCode, Reply, ReplyCode};
+use crate::types::{EhloResponse, EnhancedStatusCode, Reply, ReplyCode};
 use crate::{ParseError, ParseErrorKind as K};
 
 /// RFC 5321 §4.5.3.1.4: "The maximum total length of a command line including the command
@@ -803,6 +803,40 @@ impl ReplyReader {
                 parse::reply_frame(frame, lines).map(Some)
             }
         }
+    }
+
+    /// [`read_reply`](Self::read_reply) for the reply to EHLO or LHLO: the reply, and for a
+    /// `250` its capabilities ([`parse::ehlo_response`]; `None` for any other code).
+    ///
+    /// The usual multi-line reply is framed and its capability lines summarised in one pass,
+    /// where `read_reply` then `ehlo_response` read every line twice; the result is the same.
+    pub fn read_ehlo_reply(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<(Reply, Option<EhloResponse>)>, ParseError> {
+        if self.next == 0
+            && self.lines == 0
+            && let Some(f) = parse::ehlo_frame(buf, &self.opts)
+        {
+            let frame = buf.split_to(f.end).freeze();
+            let (domain, greeting) =
+                parse::ehlo_greet(&frame[4..f.first - 2], |s| parse::shared_text(&frame, s));
+            let caps = EhloResponse::from_summary(
+                domain,
+                greeting,
+                frame.slice(f.first..),
+                f.count - 1,
+                f.offered,
+            );
+            return Ok(Some((
+                Reply::from_wire(ReplyCode::OK, frame, f.count),
+                Some(caps),
+            )));
+        }
+        Ok(self.read_reply(buf)?.map(|reply| {
+            let caps = parse::ehlo_response(&reply).ok();
+            (reply, caps)
+        }))
     }
 }
 

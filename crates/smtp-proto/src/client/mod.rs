@@ -237,10 +237,18 @@ impl Client {
         }
         self.rbuf.extend_from_slice(data);
         while self.mode == Mode::Running {
-            match self.reader.read_reply(&mut self.rbuf) {
-                Ok(Some(reply)) => {
+            // The EHLO/LHLO reply is framed and its capabilities read in one pass.
+            let read = if matches!(self.expects.front(), Some(Expect::Ehlo)) {
+                self.reader.read_ehlo_reply(&mut self.rbuf)
+            } else {
+                self.reader
+                    .read_reply(&mut self.rbuf)
+                    .map(|r| r.map(|reply| (reply, None)))
+            };
+            match read {
+                Ok(Some((reply, caps))) => {
                     self.waiting_since = now;
-                    self.on_reply(reply);
+                    self.on_reply(reply, caps);
                 }
                 Ok(None) => break,
                 Err(e) => self.close_with(Error::Protocol(e)),
@@ -942,7 +950,8 @@ impl Client {
         self.close_with(reason);
     }
 
-    fn on_reply(&mut self, reply: Reply) {
+    /// `caps`: the capabilities of a `250` reply to EHLO/LHLO, when the reader read them.
+    fn on_reply(&mut self, reply: Reply, caps: Option<EhloResponse>) {
         let code = reply.code();
         // 421 can answer any command (RFC 5321 §3.8); after QUIT a 221 is expected instead.
         if code == ReplyCode::SERVICE_NOT_AVAILABLE
@@ -974,7 +983,7 @@ impl Client {
                 }
             }
             Expect::Ehlo | Expect::Helo if reply.is_positive() => {
-                let caps = parse::ehlo_response(&reply).unwrap_or_default();
+                let caps = caps.unwrap_or_else(|| parse::ehlo_response(&reply).unwrap_or_default());
                 self.capabilities = Some(caps);
                 self.events.push_back(Event::HelloCompleted { reply });
             }

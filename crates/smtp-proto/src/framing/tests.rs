@@ -2,6 +2,7 @@ use bytes::{Bytes, BytesMut};
 use proptest::prelude::*;
 
 use super::*;
+use crate::types::AuthMechanism;
 
 /// Feeds `input` split at `cuts` into a DataReader; returns (body, end, rest) or None when the
 /// end was not reached.
@@ -388,4 +389,141 @@ fn reply_reader() {
         r.read_reply(&mut buf).unwrap_err().kind,
         K::InconsistentReplyCode
     );
+}
+
+/// What an [`EhloResponse`]'s accessors answer (its `==` compares the lines only).
+#[allow(clippy::type_complexity)]
+fn summary(
+    e: &EhloResponse,
+) -> (
+    (
+        Option<Option<u64>>,
+        Option<Option<u64>>,
+        Vec<AuthMechanism>,
+        usize,
+    ),
+    [bool; 9],
+) {
+    (
+        (e.size(), e.deliver_by(), e.auth_mechanisms(), e.len()),
+        [
+            e.pipelining(),
+            e.chunking(),
+            e.binary_mime(),
+            e.starttls(),
+            e.smtputf8(),
+            e.eight_bit_mime(),
+            e.enhanced_status_codes(),
+            e.dsn(),
+            e.requiretls(),
+        ],
+    )
+}
+
+proptest! {
+    /// `read_ehlo_reply` (framed and summarised in one pass) gives what `read_reply` then
+    /// `parse::ehlo_response` give — replies, capabilities with their summary, errors and the
+    /// bytes left — for any EHLO replies, odd lines and bytes, cut at any point, under the
+    /// default and tight limits.
+    #[test]
+    fn read_ehlo_reply_is_read_reply_then_ehlo_response(
+        parts in prop::collection::vec(
+            prop_oneof![
+                crate::testing::ehlo_response().prop_map(|e| {
+                    let mut b = BytesMut::new();
+                    crate::encode::ehlo_response(&e, &mut b);
+                    b.to_vec()
+                }),
+                prop::sample::select(vec![
+                    &b"250-mx.example.com Hello client [192.0.2.1]\r\n"[..],
+                    b"250-PIPELINING\r\n", b"250-SIZE 1000\r\n", b"250-SIZE\r\n",
+                    b"250-SIZE 1 2\r\n", b"250-AUTH PLAIN LOGIN XOAUTH2\r\n", b"250-AUTH\r\n",
+                    b"250-AUTH PL@IN\r\n", b"250-DELIVERBY 240\r\n", b"250-X\nY\r\n",
+                    b"250-X-FOO BAR  BAZ\r\n", b"250-8bitmime \r\n", b"250-\r\n", b"250-A\rB\r\n",
+                    b"250 CHUNKING\r\n", b"250 ok\r\n", b"250\r\n", b"251-x\r\n",
+                    b"550 no\r\n", b"250-DSN\n", b"250 STARTTLS\r\n",
+                ]).prop_map(<[u8]>::to_vec),
+                prop::collection::vec(any::<u8>(), 0..20),
+            ],
+            1..12,
+        ),
+        cut in 0usize..600,
+        tight in any::<bool>(),
+    ) {
+        let input: Vec<u8> = parts.concat();
+        let cut = cut.min(input.len());
+        let opts = if tight {
+            ReplyOptions { max_line_len: 24, max_lines: 6, allow_bare_lf: false }
+        } else {
+            ReplyOptions::default()
+        };
+        let (mut a, mut b) = (ReplyReader::new(opts), ReplyReader::new(opts));
+        let (mut abuf, mut bbuf) = (BytesMut::new(), BytesMut::new());
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for part in [&input[..cut], &input[cut..]] {
+            abuf.extend_from_slice(part);
+            bbuf.extend_from_slice(part);
+            loop {
+                match a.read_ehlo_reply(&mut abuf) {
+                    Ok(None) => break,
+                    Ok(Some((reply, caps))) => {
+                        let s = caps.as_ref().map(summary);
+                        ours.push(Ok((reply, caps, s)));
+                    }
+                    Err(e) => {
+                        // (an error consumes nothing: the session ends there)
+                        ours.push(Err(e.kind));
+                        break;
+                    }
+                }
+            }
+            loop {
+                match b.read_reply(&mut bbuf) {
+                    Ok(None) => break,
+                    Ok(Some(reply)) => {
+                        let caps = crate::parse::ehlo_response(&reply).ok();
+                        let s = caps.as_ref().map(summary);
+                        theirs.push(Ok((reply, caps, s)));
+                    }
+                    Err(e) => {
+                        theirs.push(Err(e.kind));
+                        break;
+                    }
+                }
+            }
+            if ours.last().is_some_and(Result::is_err) {
+                break;
+            }
+        }
+        prop_assert_eq!(ours, theirs);
+        prop_assert_eq!(abuf, bbuf);
+    }
+}
+
+#[test]
+fn read_ehlo_reply_reads_the_usual_reply_in_one_pass() {
+    let input = b"250-mx.example.com Hello client\r\n250-PIPELINING\r\n250-SIZE 52428800\r\n\
+250-AUTH PLAIN LOGIN\r\n250 DSN\r\n354 go\r\n";
+    // the one-pass frame takes it (else the test above compares the slow path with itself)
+    let f = crate::parse::ehlo_frame(input, &ReplyOptions::default()).expect("framed");
+    assert_eq!((f.end, f.count, f.first), (input.len() - 8, 5, 33));
+    let mut r = ReplyReader::default();
+    let mut buf = BytesMut::from(&input[..]);
+    let (reply, caps) = r.read_ehlo_reply(&mut buf).unwrap().unwrap();
+    let caps = caps.unwrap();
+    assert_eq!(reply.lines().len(), 5);
+    assert_eq!(
+        (caps.domain.as_str(), caps.greeting.as_str()),
+        ("mx.example.com", "Hello client")
+    );
+    assert!(caps.pipelining() && caps.dsn() && !caps.chunking());
+    assert_eq!(caps.size(), Some(Some(52428800)));
+    assert_eq!(
+        caps.auth_mechanisms(),
+        [AuthMechanism::Plain, AuthMechanism::Login]
+    );
+    assert_eq!(&buf[..], b"354 go\r\n");
+    // any other reply is read as by read_reply, with no capabilities
+    let (reply, caps) = r.read_ehlo_reply(&mut buf).unwrap().unwrap();
+    assert_eq!((reply.code().get(), caps), (354, None));
 }

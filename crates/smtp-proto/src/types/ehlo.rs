@@ -167,7 +167,7 @@ impl Offer {
 /// The typed keywords of a capability list: what the accessors of [`EhloResponse`] answer from.
 /// Where a keyword comes twice, the first line counts (as a search of the list would find).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Offered {
+pub(crate) struct Offered {
     /// One bit per [`Offer`] kind seen.
     keywords: u32,
     size: Option<u64>,
@@ -177,7 +177,7 @@ struct Offered {
 }
 
 impl Offered {
-    fn note(&mut self, offer: Offer) {
+    pub(crate) fn note(&mut self, offer: Offer) {
         let bit = offer.bit();
         if self.keywords & bit != 0 {
             return;
@@ -261,6 +261,19 @@ impl EhloResponse {
         for _ in 0..count {
             offered.note(crate::parse::next_line_offer(&mut rest));
         }
+        Self::from_summary(domain, greeting, lines, count, offered)
+    }
+
+    /// Crate-internal: received capability lines (`lines`, `count` of them) already
+    /// summarised (by the reader that framed them, see
+    /// [`ReplyReader::read_ehlo_reply`](crate::framing::ReplyReader::read_ehlo_reply)).
+    pub(crate) fn from_summary(
+        domain: Text,
+        greeting: Text,
+        lines: Bytes,
+        count: usize,
+        offered: Offered,
+    ) -> Self {
         EhloResponse {
             domain,
             greeting,

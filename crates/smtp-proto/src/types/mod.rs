@@ -25,7 +25,7 @@ pub use auth::{AuthMechanism, SaslResponse, Secret};
 pub use command::Command;
 pub(crate) use compact::Compact;
 pub use ehlo::{Capabilities, Capability, CapabilityLines, EhloResponse};
-pub(crate) use ehlo::{Flag, Offer};
+pub(crate) use ehlo::{Flag, Offer, Offered};
 pub use params::{
     Body, DeliverBy, DeliverByMode, DsnReturn, FutureRelease, MailAuth, MailParameters, Notify,
     OriginalRecipient, Parameter, ParameterSet, Parameters, RcptParameters, Rrvs, RrvsMode, XText,
