@@ -1738,7 +1738,7 @@ pub(crate) fn reply_single(buf: &mut BytesMut, len: usize) -> Result<Reply, Pars
 #[inline(always)]
 fn single_head(line: &[u8]) -> Result<(ReplyCode, Option<EnhancedStatusCode>, usize), ParseError> {
     let (c, _) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, 0))?;
-    let code = reply_code(c)?;
+    let code = reply_code(c);
     let text = line.get(4..).unwrap_or_default();
     Ok(match enhanced_code(text, c[0] - b'0') {
         Some((esc, n)) => (code, Some(esc), n),
@@ -1748,9 +1748,9 @@ fn single_head(line: &[u8]) -> Result<(ReplyCode, Option<EnhancedStatusCode>, us
 
 /// The code of a reply line whose first three bytes `reply_line_head` accepted.
 #[inline(always)]
-fn reply_code(c: [u8; 3]) -> Result<ReplyCode, ParseError> {
-    let value = u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0');
-    ReplyCode::new(value).ok_or(ParseError::new(K::InvalidReply, 0))
+fn reply_code(c: [u8; 3]) -> ReplyCode {
+    debug_assert!(reply_line_head(&c).is_some());
+    ReplyCode::from_checked_digits(c)
 }
 
 /// Builds a [`Reply`] from a complete reply of `count` lines, checked by `reply_end`: a
@@ -1765,7 +1765,7 @@ pub(crate) fn reply_frame(frame: Bytes, count: usize) -> Result<Reply, ParseErro
             .get(..4)
             .and_then(reply_line_head)
             .ok_or(ParseError::new(K::InvalidReply, 0))?;
-        return Ok(Reply::from_wire(reply_code(c)?, frame, count));
+        return Ok(Reply::from_wire(reply_code(c), frame, count));
     }
     let line = frame.strip_suffix(b"\n").unwrap_or(&frame);
     let line = line.strip_suffix(b"\r").unwrap_or(line);

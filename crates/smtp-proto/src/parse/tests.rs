@@ -907,3 +907,20 @@ fn path_command_takes_the_usual_lines() {
     assert!(path_command(b"RCPT TO:<a@b.c>\r\n", &opts, 16).is_none());
     assert!(path_command(b"RCPT TO:<a@b.c>\r\n", &opts, 17).is_some());
 }
+
+/// The reply code made from the digits the line check accepted is the checked constructor's,
+/// and the two accept the same codes.
+#[test]
+fn reply_code_from_checked_digits_is_reply_code_new() {
+    for n in 0..1000u16 {
+        let d = [
+            b'0' + (n / 100) as u8,
+            b'0' + (n / 10 % 10) as u8,
+            b'0' + (n % 10) as u8,
+        ];
+        match reply_line_head(&d) {
+            Some(_) => assert_eq!(Some(reply_code(d)), ReplyCode::new(n), "{n}"),
+            None => assert_eq!(ReplyCode::new(n), None, "{n}"),
+        }
+    }
+}

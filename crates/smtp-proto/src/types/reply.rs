@@ -83,6 +83,13 @@ impl ReplyCode {
         }
     }
 
+    /// Crate-internal: the code of three digits the reply parser checked (first 2-5, second
+    /// 0-5, third 0-9), without checking them again through divisions.
+    #[inline(always)]
+    pub(crate) const fn from_checked_digits(d: [u8; 3]) -> Self {
+        ReplyCode((d[0] - b'0') as u16 * 100 + (d[1] - b'0') as u16 * 10 + (d[2] - b'0') as u16)
+    }
+
     /// The numeric code.
     pub const fn get(self) -> u16 {
         self.0
