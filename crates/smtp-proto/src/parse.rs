@@ -626,22 +626,10 @@ pub(crate) fn path_command(
     let inner = buf.get(at..)?.strip_prefix(b"<")?;
     let (local, len) = mailbox_fast(inner, opts.long_local_part)?;
     let close = at + 1 + len;
-    let rest = buf.get(close..)?.strip_prefix(b">")?;
-    let params_len = match rest {
-        [b'\r', b'\n', ..] => 0,
-        [b' ', ..] => {
-            let end = find_byte2(rest, b'\r', b'\n')?;
-            (rest.get(end..end + 2)? == b"\r\n").then_some(end)?
-        }
-        _ => return None,
-    };
-    let line_len = close + 1 + params_len;
-    let params = &rest[..params_len];
-    if line_len + 2 > limit || !params.is_ascii() {
-        return None;
-    }
+    // The parameters are read up to the line's CR (within the limit), then the CRLF checked.
+    let rest = buf.get(close..limit.min(buf.len()))?.strip_prefix(b">")?;
     let p = CmdParser {
-        line: &buf[..line_len],
+        line: buf,
         src: Src::Borrowed(buf),
         opts,
         ascii: true,
@@ -653,12 +641,32 @@ pub(crate) fn path_command(
         lit: None,
     };
     let mailbox = build_mailbox(p.src, &inner[..len], span);
-    let command = if rcpt {
-        p.rcpt_params(ForwardPath::Mailbox(mailbox), params)
+    if rest.starts_with(b"\r\n") {
+        // No parameters: nothing more to read.
+        let command = if rcpt {
+            Command::Rcpt {
+                to: ForwardPath::Mailbox(mailbox),
+                parameters: Parameters::default(),
+            }
+        } else {
+            Command::Mail {
+                from: ReversePath::Mailbox(mailbox),
+                parameters: Parameters::default(),
+            }
+        };
+        return Some((command, close + 3));
+    }
+    let (command, params_len) = if rcpt {
+        p.rcpt_params(ForwardPath::Mailbox(mailbox), rest)
     } else {
-        p.mail_params(ReversePath::Mailbox(mailbox), &buf[at..], params)
-    };
-    Some((command.ok()?, line_len + 2))
+        p.mail_params(ReversePath::Mailbox(mailbox), &buf[at..], rest)
+    }
+    .ok()?;
+    let line_len = close + 1 + params_len;
+    if buf.get(line_len..line_len + 2)? != b"\r\n" || line_len + 2 > limit {
+        return None;
+    }
+    Some((command, line_len + 2))
 }
 
 const fn verb4(v: &[u8; 4]) -> u32 {
@@ -801,7 +809,9 @@ struct CmdParser<'a> {
     line: &'a [u8],
     src: Src<'a>,
     opts: &'a ParseOptions,
-    /// The whole line is ASCII (no SMTPUTF8 checks needed).
+    /// The whole line is ASCII (no SMTPUTF8 checks needed); for [`path_command`], which reads
+    /// parameters before it has seen the whole line, it must be (a non-ASCII value is an
+    /// error there, and the line goes the full way).
     ascii: bool,
     /// Offset of the first argument byte in the line.
     base: usize,
@@ -897,17 +907,22 @@ impl CmdParser<'_> {
                 (from, rest)
             }
         };
-        self.mail_params(from, a, rest)
+        self.mail_params(from, a, rest).map(|(command, _)| command)
     }
 
     /// The parameters of MAIL after its reverse-path, `rest` (`a`: the path and what follows,
-    /// for error offsets): the command.
+    /// for error offsets): the command, and the parameters' length (see [`Self::params`]).
     #[inline(always)]
-    fn mail_params(&self, from: ReversePath, a: &[u8], rest: &[u8]) -> Result<Command, ParseError> {
+    fn mail_params(
+        &self,
+        from: ReversePath,
+        a: &[u8],
+        rest: &[u8],
+    ) -> Result<(Command, usize), ParseError> {
         // Boxed on the first parameter (most commands have none).
         let mut params = Parameters::<MailParameters>::default();
         let mut non_ascii_param = None;
-        self.params(rest, |kw, val, at| {
+        let len = self.params(rest, |kw, val, at| {
             if !self.ascii && non_ascii_param.is_none() && val.is_some_and(|v| !v.is_ascii()) {
                 non_ascii_param = Some(at);
             }
@@ -924,10 +939,11 @@ impl CmdParser<'_> {
                 return Err(ParseError::new(K::InvalidParameter, at));
             }
         }
-        Ok(Command::Mail {
+        let command = Command::Mail {
             from,
             parameters: params,
-        })
+        };
+        Ok((command, len))
     }
 
     /// `<local@domain>` in the common form: the mailbox built in place, and the rest.
@@ -969,24 +985,26 @@ impl CmdParser<'_> {
         if !self.ascii && !self.opts.smtputf8 && to.mailbox().is_some_and(Mailbox::is_utf8) {
             return Err(self.err(K::Utf8WithoutSmtpUtf8, a));
         }
-        self.rcpt_params(to, rest)
+        self.rcpt_params(to, rest).map(|(command, _)| command)
     }
 
-    /// The parameters of RCPT after its forward-path, `rest`: the command.
+    /// The parameters of RCPT after its forward-path, `rest`: the command, and the
+    /// parameters' length (see [`Self::params`]).
     #[inline(always)]
-    fn rcpt_params(&self, to: ForwardPath, rest: &[u8]) -> Result<Command, ParseError> {
+    fn rcpt_params(&self, to: ForwardPath, rest: &[u8]) -> Result<(Command, usize), ParseError> {
         let mut params = Parameters::<RcptParameters>::default();
-        self.params(rest, |kw, val, at| {
+        let len = self.params(rest, |kw, val, at| {
             if !self.ascii && !self.opts.smtputf8 && val.is_some_and(|v| !v.is_ascii()) {
                 // RFC 6533 allows UTF-8 in ORCPT=utf-8;... only under SMTPUTF8 too.
                 return Err(ParseError::new(K::InvalidParameter, at));
             }
             self.rcpt_param(&mut params, kw, val, at)
         })?;
-        Ok(Command::Rcpt {
+        let command = Command::Rcpt {
             to,
             parameters: params,
-        })
+        };
+        Ok((command, len))
     }
 
     fn nom_err(&self, e: nom::Err<NomErr<'_>>, kind: K) -> ParseError {
@@ -996,15 +1014,19 @@ impl CmdParser<'_> {
         }
     }
 
-    /// Splits `SP esmtp-param *(SP esmtp-param)` and calls `f(keyword, value, offset)`.
+    /// Splits `SP esmtp-param *(SP esmtp-param)` and calls `f(keyword, value, offset)`; gives
+    /// the length read. The parameters end at the end of `rest` or at a CR: a framed line has
+    /// none, and [`path_command`] reads them from its unframed buffer up to the line's CRLF.
     fn params<'b>(
         &self,
         mut rest: &'b [u8],
         mut f: impl FnMut(&'b [u8], Option<&'b [u8]>, usize) -> Result<(), ParseError>,
-    ) -> Result<(), ParseError> {
+    ) -> Result<usize, ParseError> {
+        let all = rest.len();
+        let end = |r: &[u8]| r.first().is_none_or(|&b| b == b'\r');
         loop {
-            if rest.is_empty() {
-                return Ok(());
+            if end(rest) {
+                return Ok(all - rest.len());
             }
             // separator
             let spaces = match rest {
@@ -1015,9 +1037,9 @@ impl CmdParser<'_> {
                 return Err(self.err(K::InvalidArguments, rest));
             }
             rest = &rest[spaces..];
-            if rest.is_empty() {
+            if end(rest) {
                 return if self.opts.extra_spaces {
-                    Ok(())
+                    Ok(all - rest.len())
                 } else {
                     Err(self.err(K::InvalidArguments, rest))
                 };
@@ -1030,7 +1052,13 @@ impl CmdParser<'_> {
             let kw = &rest[..kw_len];
             rest = &rest[kw_len..];
             let val = if let Some(r) = rest.strip_prefix(b"=") {
-                let vlen = runs::value_len(r);
+                // (Only an unframed read, which has not looked at the line, meets a non-ASCII
+                // octet where `ascii` is claimed: it ends the value, and the next check fails.)
+                let vlen = if self.ascii {
+                    runs::ascii_value_len(r)
+                } else {
+                    runs::value_len(r)
+                };
                 if vlen == 0 {
                     return Err(self.err(K::InvalidParameter, r));
                 }
@@ -1039,7 +1067,7 @@ impl CmdParser<'_> {
             } else {
                 None
             };
-            if !rest.is_empty() && rest[0] != b' ' {
+            if !end(rest) && rest[0] != b' ' {
                 let kind = if val.is_some() {
                     K::InvalidParameter
                 } else {
@@ -1346,7 +1374,7 @@ enum Kw {
 }
 
 /// Recognises a parameter keyword (case-insensitively) without copying it.
-#[inline]
+#[inline(always)]
 fn keyword(kw: &[u8]) -> Kw {
     let is = |s: &[u8]| keyword_eq(kw, s);
     match kw.len() {

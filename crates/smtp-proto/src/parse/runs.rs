@@ -96,6 +96,16 @@ pub(super) fn value_len(s: &[u8]) -> usize {
     run(s, value_octets, is_esmtp_value)
 }
 
+/// [`value_len`] of ASCII octets only (a non-ASCII octet ends the value).
+#[inline(always)]
+pub(super) fn ascii_value_len(s: &[u8]) -> usize {
+    run(
+        s,
+        |w| value_octets(w) & !w,
+        |b| b < 0x80 && is_esmtp_value(b),
+    )
+}
+
 /// The length of the run of `sasl-mech` octets (letters, digits, `-`, `_`) at the start of
 /// `s`.
 #[inline(always)]
@@ -244,8 +254,12 @@ mod tests {
                     s[stop] = b' ';
                 }
                 assert_eq!(value_len(&s), stop, "value {len}/{stop}");
+                assert_eq!(ascii_value_len(&s), stop, "ascii value {len}/{stop}");
                 assert_eq!(keyword_len(&s), stop, "keyword {len}/{stop}");
                 if stop < len {
+                    s[stop] = 0xC3;
+                    assert_eq!(value_len(&s), len, "value é {len}/{stop}");
+                    assert_eq!(ascii_value_len(&s), stop, "ascii value é {len}/{stop}");
                     s[stop] = b'=';
                     assert_eq!(value_len(&s), stop, "value = {len}/{stop}");
                     s[stop] = b'.';
