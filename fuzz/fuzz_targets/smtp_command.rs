@@ -1,6 +1,7 @@
 //! Arbitrary bytes as SMTP command lines: never panic; whatever parses re-encodes to
 //! something that parses to the same command; the line reader gives the same lines whatever
-//! the split.
+//! the split; `read_command` (which frames the usual MAIL and RCPT lines by their own parse)
+//! gives what `read_line` then `command_with` give.
 #![no_main]
 
 use bytes::{Bytes, BytesMut};
@@ -43,5 +44,26 @@ fuzz_target!(|data: &[u8]| {
     if !data.is_empty() {
         let cut = usize::from(data[0]) % data.len();
         assert_eq!(read(0), read(cut));
+    }
+
+    // read_command against read_line + command_with, under both options and a tight limit
+    for opts in [ParseOptions::default(), ParseOptions::lenient()] {
+        let (mut a, mut b) = (LineReader::new(64), LineReader::new(64));
+        let (mut abuf, mut bbuf) = (BytesMut::from(data), BytesMut::from(data));
+        loop {
+            let ours = a
+                .read_command(&mut abuf, &opts)
+                .map(|r| r.map_err(|e| e.kind));
+            let theirs = match b.read_line(&mut bbuf) {
+                Ok(None) => None,
+                Ok(Some(l)) => Some(parse::command_with(&l, &opts).map_err(|e| e.kind)),
+                Err(e) => Some(Err(e.kind)),
+            };
+            assert_eq!(ours, theirs);
+            assert_eq!(abuf, bbuf);
+            if ours.is_none() {
+                break;
+            }
+        }
     }
 });

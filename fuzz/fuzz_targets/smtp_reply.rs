@@ -1,6 +1,7 @@
 //! Arbitrary bytes as server replies: never panic; a parsed reply re-encodes to the same
 //! reply; the streaming reader agrees with the one-shot parser whatever the split; EHLO and
-//! AUTH interpretations never panic.
+//! AUTH interpretations never panic; `read_ehlo_reply` (framed and summarised in one pass)
+//! gives what `read_reply` then `ehlo_response` give.
 #![no_main]
 
 use bytes::BytesMut;
@@ -44,5 +45,41 @@ fuzz_target!(|data: &[u8]| {
         // never the other way round
         (Err(_), Ok(None)) | (Ok(None), Err(_)) => {}
         (a, b) => panic!("one-shot {a:?} vs streaming {b:?}"),
+    }
+
+    // the EHLO reader against read_reply + ehlo_response (capabilities and their summary)
+    let (mut a, mut b) = (ReplyReader::default(), ReplyReader::default());
+    let (mut abuf, mut bbuf) = (BytesMut::from(data), BytesMut::from(data));
+    let summary = |e: &smtp_proto::types::EhloResponse| {
+        (
+            e.size(),
+            e.deliver_by(),
+            e.auth_mechanisms(),
+            e.pipelining(),
+            e.chunking(),
+            e.dsn(),
+        )
+    };
+    loop {
+        let ours = a.read_ehlo_reply(&mut abuf);
+        let theirs = b.read_reply(&mut bbuf).map(|r| {
+            r.map(|reply| {
+                let caps = parse::ehlo_response(&reply).ok();
+                (reply, caps)
+            })
+        });
+        match (&ours, &theirs) {
+            (Ok(Some((r1, c1))), Ok(Some((r2, c2)))) => {
+                assert_eq!((r1, c1), (r2, c2));
+                assert_eq!(c1.as_ref().map(summary), c2.as_ref().map(summary));
+            }
+            (Ok(None), Ok(None)) => break,
+            (Err(x), Err(y)) => {
+                assert_eq!(x.kind, y.kind);
+                break;
+            }
+            (x, y) => panic!("read_ehlo_reply {x:?} vs read_reply {y:?}"),
+        }
+        assert_eq!(abuf, bbuf);
     }
 });
