@@ -50,16 +50,7 @@ fuzz_target!(|data: &[u8]| {
     // the EHLO reader against read_reply + ehlo_response (capabilities and their summary)
     let (mut a, mut b) = (ReplyReader::default(), ReplyReader::default());
     let (mut abuf, mut bbuf) = (BytesMut::from(data), BytesMut::from(data));
-    let summary = |e: &smtp_proto::types::EhloResponse| {
-        (
-            e.size(),
-            e.deliver_by(),
-            e.auth_mechanisms(),
-            e.pipelining(),
-            e.chunking(),
-            e.dsn(),
-        )
-    };
+    let summary = smtp_proto::testing::ehlo_summary;
     loop {
         let ours = a.read_ehlo_reply(&mut abuf);
         let theirs = b.read_reply(&mut bbuf).map(|r| {

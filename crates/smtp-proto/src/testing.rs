@@ -1,4 +1,4 @@
-//! `proptest` strategies for every wire type (feature `testing`).
+//! `proptest` strategies for every wire type (feature `testing`), and [`ehlo_summary`].
 //!
 //! Each strategy generates values that the strict parser accepts back from their encoding, so
 //! `parse(encode(x)) == x` is a property of every generated `x`. Used by this crate's tests,
@@ -385,4 +385,40 @@ pub fn ehlo_response() -> impl Strategy<Value = EhloResponse> {
         .prop_map(|(d, greeting, capabilities)| {
             EhloResponse::new(d.as_text().clone(), greeting, capabilities)
         })
+}
+
+/// What an [`EhloResponse`]'s accessors answer (its `==` compares the capability lines only):
+/// flags, SIZE, DELIVERBY, the AUTH mechanisms and three `offers_auth` answers.
+pub type EhloSummary = (
+    [bool; 9],
+    Option<Option<u64>>,
+    Option<Option<u64>>,
+    Vec<AuthMechanism>,
+    [bool; 3],
+);
+
+/// The [`EhloSummary`] of `e`: for tests that check the summary a reader made against another
+/// way of reading the same reply.
+pub fn ehlo_summary(e: &EhloResponse) -> EhloSummary {
+    (
+        [
+            e.pipelining(),
+            e.chunking(),
+            e.binary_mime(),
+            e.starttls(),
+            e.smtputf8(),
+            e.eight_bit_mime(),
+            e.enhanced_status_codes(),
+            e.dsn(),
+            e.requiretls(),
+        ],
+        e.size(),
+        e.deliver_by(),
+        e.auth_mechanisms(),
+        [
+            e.offers_auth(&AuthMechanism::Plain),
+            e.offers_auth(&AuthMechanism::XOAuth2),
+            e.offers_auth(&AuthMechanism::Other("X-TOKEN".into())),
+        ],
+    )
 }

@@ -96,7 +96,7 @@ proptest! {
         prop_assert_eq!(parsed.capabilities().collect::<Vec<_>>(), caps.clone());
         prop_assert_eq!(parsed.len(), caps.len());
         for e in [&e, &parsed] {
-            prop_assert_eq!(summary(e), summary_of(&caps));
+            prop_assert_eq!(testing::ehlo_summary(e), summary_of(&caps));
         }
     }
 
@@ -117,7 +117,7 @@ proptest! {
         let e = parse::ehlo_response(&r).unwrap();
         let caps: Vec<Capability> = e.capabilities().collect();
         prop_assert_eq!(caps.len(), lines.len() + 1);
-        prop_assert_eq!(summary(&e), summary_of(&caps));
+        prop_assert_eq!(testing::ehlo_summary(&e), summary_of(&caps));
         for (l, got) in lines.iter().zip(e.lines()) {
             prop_assert_eq!(l.as_bytes(), got);
         }
@@ -143,41 +143,8 @@ proptest! {
     }
 }
 
-/// What an [`EhloResponse`]'s accessors say.
-type Summary = (
-    [bool; 9],
-    Option<Option<u64>>,
-    Option<Option<u64>>,
-    Vec<AuthMechanism>,
-    [bool; 3],
-);
-
-fn summary(e: &EhloResponse) -> Summary {
-    (
-        [
-            e.pipelining(),
-            e.chunking(),
-            e.binary_mime(),
-            e.starttls(),
-            e.smtputf8(),
-            e.eight_bit_mime(),
-            e.enhanced_status_codes(),
-            e.dsn(),
-            e.requiretls(),
-        ],
-        e.size(),
-        e.deliver_by(),
-        e.auth_mechanisms(),
-        [
-            e.offers_auth(&AuthMechanism::Plain),
-            e.offers_auth(&AuthMechanism::XOAuth2),
-            e.offers_auth(&AuthMechanism::Other("X-TOKEN".into())),
-        ],
-    )
-}
-
 /// The same answers found by searching a list of typed capabilities.
-fn summary_of(caps: &[Capability]) -> Summary {
+fn summary_of(caps: &[Capability]) -> testing::EhloSummary {
     let has = |c: Capability| caps.contains(&c);
     let auth = caps.iter().find_map(|c| match c {
         Capability::Auth(m) => Some(m.clone()),

@@ -391,35 +391,6 @@ fn reply_reader() {
     );
 }
 
-/// What an [`EhloResponse`]'s accessors answer (its `==` compares the lines only).
-#[allow(clippy::type_complexity)]
-fn summary(
-    e: &EhloResponse,
-) -> (
-    (
-        Option<Option<u64>>,
-        Option<Option<u64>>,
-        Vec<AuthMechanism>,
-        usize,
-    ),
-    [bool; 9],
-) {
-    (
-        (e.size(), e.deliver_by(), e.auth_mechanisms(), e.len()),
-        [
-            e.pipelining(),
-            e.chunking(),
-            e.binary_mime(),
-            e.starttls(),
-            e.smtputf8(),
-            e.eight_bit_mime(),
-            e.enhanced_status_codes(),
-            e.dsn(),
-            e.requiretls(),
-        ],
-    )
-}
-
 proptest! {
     /// `read_ehlo_reply` (framed and summarised in one pass) gives what `read_reply` then
     /// `parse::ehlo_response` give — replies, capabilities with their summary, errors and the
@@ -467,7 +438,7 @@ proptest! {
                 match a.read_ehlo_reply(&mut abuf) {
                     Ok(None) => break,
                     Ok(Some((reply, caps))) => {
-                        let s = caps.as_ref().map(summary);
+                        let s = caps.as_ref().map(crate::testing::ehlo_summary);
                         ours.push(Ok((reply, caps, s)));
                     }
                     Err(e) => {
@@ -482,7 +453,7 @@ proptest! {
                     Ok(None) => break,
                     Ok(Some(reply)) => {
                         let caps = crate::parse::ehlo_response(&reply).ok();
-                        let s = caps.as_ref().map(summary);
+                        let s = caps.as_ref().map(crate::testing::ehlo_summary);
                         theirs.push(Ok((reply, caps, s)));
                     }
                     Err(e) => {
