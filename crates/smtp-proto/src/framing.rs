@@ -6,7 +6,7 @@
 //! | [`DataReader`] | server | the DATA body, up to `CRLF.CRLF`, dot-unstuffed, as [`Bytes`] chunks |
 //! | [`BdatReader`] | server | a BDAT chunk of an announced size (or discards it) |
 //! | [`DotStuffer`] | client | writes a DATA body stuffed and terminated |
-//! | [`ReplyReader`] | client | complete (multi-line) replies |
+//! | [`ReplyReader`] | client | complete (multi-line) replies; the EHLO reply with its capabilities in the same pass |
 //!
 //! Each reader works on a [`BytesMut`] the caller appends received bytes to; the reader
 //! consumes what it has framed and leaves the rest (for example the commands pipelined after
@@ -145,6 +145,10 @@ impl LineReader {
     /// ([`parse::command_from_slice`]): the server-side
     /// loop in one call. `None`: more bytes are needed. `Some(Err(_))`: a framing or parse
     /// error; the line is consumed either way, so the caller replies and calls again.
+    ///
+    /// The usual MAIL and RCPT lines (a dot-string mailbox, ASCII parameters) are framed by
+    /// their own parse, in one pass; every other line is framed, then parsed. Both give what
+    /// [`read_line`](Self::read_line) then [`parse::command_with`] give (tested so, and fuzzed).
     pub fn read_command(
         &mut self,
         buf: &mut BytesMut,

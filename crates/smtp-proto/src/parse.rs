@@ -1972,7 +1972,7 @@ pub(crate) fn ehlo_frame(buf: &[u8], opts: &ReplyOptions) -> Option<EhloFrame> {
 
 /// The domain and greeting of an EHLO reply's first line, each made into text by `text`.
 pub(crate) fn ehlo_greet(first: &[u8], text: impl Fn(&[u8]) -> Text) -> (Text, Text) {
-    match memchr::memchr(b' ', first) {
+    match find_byte2(first, b' ', b' ') {
         Some(sp) => (text(&first[..sp]), text(&first[sp + 1..])),
         None => (text(first), Text::new()),
     }
@@ -1999,9 +1999,11 @@ fn lossy_text(s: &[u8]) -> Text {
 /// `s`, a slice of `src`, as text: shared with `src` when valid UTF-8 (copied when short),
 /// else as [`lossy_text`].
 pub(crate) fn shared_text(src: &Bytes, s: &[u8]) -> Text {
-    match std::str::from_utf8(s) {
-        Ok(_) => Text::share_checked(src, s),
-        Err(_) => lossy_text(s),
+    // (ASCII, as nearly every greeting is, tested a word at a time without a library call)
+    if runs::is_ascii(s) || std::str::from_utf8(s).is_ok() {
+        Text::share_checked(src, s)
+    } else {
+        lossy_text(s)
     }
 }
 

@@ -119,6 +119,22 @@ pub(super) fn keyword_len(s: &[u8]) -> usize {
     run(s, ldh_octets, is_ldh)
 }
 
+/// True when every octet of `s` is ASCII, eight at a time (the last eight again for the
+/// tail): short texts are tested in a few operations, where `str::from_utf8` is a call.
+#[inline(always)]
+pub(crate) fn is_ascii(s: &[u8]) -> bool {
+    let mut high = 0;
+    let mut words = s.chunks_exact(8);
+    for w in words.by_ref() {
+        high |= u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+    }
+    match s.last_chunk::<8>() {
+        Some(last) => high |= u64::from_le_bytes(*last),
+        None => high = s.iter().fold(0, |h, &b| h | u64::from(b)),
+    }
+    high & HI == 0
+}
+
 /// `w` with its lower-case ASCII letters in upper case. A lower-case letter is at least 0x61,
 /// so taking 0x20 from it never borrows from the next octet.
 #[inline(always)]
@@ -241,6 +257,20 @@ mod tests {
                     let mech = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
                     assert_eq!(mech_octets(w) & bit != 0, mech, "mech {b:#x} at {place}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn is_ascii_agrees_with_std_at_every_length_and_place() {
+        for len in 0..40 {
+            let mut s = vec![b'a'; len];
+            assert!(is_ascii(&s), "{len}");
+            for at in 0..len {
+                s[at] = 0x80;
+                assert!(!is_ascii(&s), "{len}/{at}");
+                s[at] = 0x7F;
+                assert!(is_ascii(&s), "{len}/{at}");
             }
         }
     }
