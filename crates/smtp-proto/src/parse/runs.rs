@@ -207,7 +207,12 @@ pub(crate) fn find_byte2(s: &[u8], a: u8, b: u8) -> Option<usize> {
         }
         at += 8;
     }
-    memchr::memchr2(a, b, s.get(at..)?).map(|p| at + p)
+    let rest = s.get(at..)?;
+    if rest.len() < 8 {
+        // The tail of the buffer (often the end of a reply that ends it): a few octets.
+        return rest.iter().position(|&c| c == a || c == b).map(|p| at + p);
+    }
+    memchr::memchr2(a, b, rest).map(|p| at + p)
 }
 
 #[cfg(test)]
