@@ -1717,11 +1717,8 @@ fn check_reply_prefix(buf: &[u8], from: usize) -> Result<(), ParseError> {
 
 /// `Reply-code [ ("-" / SP) textstring ]`: the code digits and whether this is the last line.
 fn reply_line_head(line: &[u8]) -> Option<([u8; 3], bool)> {
-    let code = [*line.first()?, *line.get(1)?, *line.get(2)?];
-    if !(b'2'..=b'5').contains(&code[0])
-        || !(b'0'..=b'5').contains(&code[1])
-        || !code[2].is_ascii_digit()
-    {
+    let code = *line.first_chunk::<3>()?;
+    if !is_reply_code(&code) {
         return None;
     }
     match line.get(3) {
@@ -1730,6 +1727,12 @@ fn reply_line_head(line: &[u8]) -> Option<([u8; 3], bool)> {
         Some(b'-') => Some((code, false)),
         Some(_) => None,
     }
+}
+
+/// `Reply-code`: a first digit 2-5, a second 0-5, a third 0-9 (RFC 5321 §4.2).
+#[inline(always)]
+fn is_reply_code(c: &[u8; 3]) -> bool {
+    (b'2'..=b'5').contains(&c[0]) && (b'0'..=b'5').contains(&c[1]) && c[2].is_ascii_digit()
 }
 
 /// A single-line reply `ddd SP text CRLF` at the front of `buf`, `len` bytes with its CRLF
@@ -1753,10 +1756,11 @@ pub(crate) fn reply_single(buf: &mut BytesMut, len: usize) -> Result<Reply, Pars
         buf.advance(len);
         t
     } else {
-        buf.advance(4 + skip);
-        let t = Compact::from(buf.split_to(text_len).freeze());
-        buf.advance(2);
-        t
+        // The whole line split off, then narrowed to its text (no more calls into the buffer).
+        let mut line = buf.split_to(len).freeze();
+        line.truncate(len - 2);
+        line.advance(4 + skip);
+        Compact::from(line)
     };
     Ok(Reply::single(code, ReplyLine::from_parts(enhanced, text)))
 }
@@ -1765,7 +1769,11 @@ pub(crate) fn reply_single(buf: &mut BytesMut, len: usize) -> Result<Reply, Pars
 /// reply `line` (without CRLF, and without CR or LF inside).
 #[inline(always)]
 fn single_head(line: &[u8]) -> Result<(ReplyCode, Option<EnhancedStatusCode>, usize), ParseError> {
-    let (c, _) = reply_line_head(line).ok_or(ParseError::new(K::InvalidReply, 0))?;
+    // (The caller checked what follows the code: a SP or the end.)
+    let c = match line.first_chunk::<3>() {
+        Some(c) if is_reply_code(c) => *c,
+        _ => return Err(ParseError::new(K::InvalidReply, 0)),
+    };
     let code = reply_code(c);
     let text = line.get(4..).unwrap_or_default();
     Ok(match enhanced_code(text, c[0] - b'0') {
