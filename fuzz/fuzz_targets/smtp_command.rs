@@ -46,23 +46,29 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(read(0), read(cut));
     }
 
-    // read_command against read_line + command_with, under both options and a tight limit
+    // read_command against read_line + command_with, under both options and a tight limit,
+    // the bytes arriving in two pieces
+    let cut = data.first().map_or(0, |&b| usize::from(b) % data.len());
     for opts in [ParseOptions::default(), ParseOptions::lenient()] {
         let (mut a, mut b) = (LineReader::new(64), LineReader::new(64));
-        let (mut abuf, mut bbuf) = (BytesMut::from(data), BytesMut::from(data));
-        loop {
-            let ours = a
-                .read_command(&mut abuf, &opts)
-                .map(|r| r.map_err(|e| e.kind));
-            let theirs = match b.read_line(&mut bbuf) {
-                Ok(None) => None,
-                Ok(Some(l)) => Some(parse::command_with(&l, &opts).map_err(|e| e.kind)),
-                Err(e) => Some(Err(e.kind)),
-            };
-            assert_eq!(ours, theirs);
-            assert_eq!(abuf, bbuf);
-            if ours.is_none() {
-                break;
+        let (mut abuf, mut bbuf) = (BytesMut::new(), BytesMut::new());
+        for part in [&data[..cut], &data[cut..]] {
+            abuf.extend_from_slice(part);
+            bbuf.extend_from_slice(part);
+            loop {
+                let ours = a
+                    .read_command(&mut abuf, &opts)
+                    .map(|r| r.map_err(|e| e.kind));
+                let theirs = match b.read_line(&mut bbuf) {
+                    Ok(None) => None,
+                    Ok(Some(l)) => Some(parse::command_with(&l, &opts).map_err(|e| e.kind)),
+                    Err(e) => Some(Err(e.kind)),
+                };
+                assert_eq!(ours, theirs);
+                assert_eq!(abuf, bbuf);
+                if ours.is_none() {
+                    break;
+                }
             }
         }
     }
