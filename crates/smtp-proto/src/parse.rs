@@ -628,19 +628,13 @@ pub(crate) fn path_command(
     let close = at + 1 + len;
     // The parameters are read up to the line's CR (within the limit), then the CRLF checked.
     let rest = buf.get(close..limit.min(buf.len()))?.strip_prefix(b">")?;
-    let p = CmdParser {
-        line: buf,
-        src: Src::Borrowed(buf),
-        opts,
-        ascii: true,
-        base: 5,
-    };
     let span = MbSpan {
         local,
         len,
         lit: None,
     };
-    let mailbox = build_mailbox(p.src, &inner[..len], span);
+    let src = Src::Borrowed(buf);
+    let mailbox = build_mailbox(src, &inner[..len], span);
     if rest.starts_with(b"\r\n") {
         // No parameters: nothing more to read.
         let command = if rcpt {
@@ -656,6 +650,13 @@ pub(crate) fn path_command(
         };
         return Some((command, close + 3));
     }
+    let p = CmdParser {
+        line: buf,
+        src,
+        opts,
+        ascii: true,
+        base: 5,
+    };
     let (command, params_len) = if rcpt {
         p.rcpt_params(ForwardPath::Mailbox(mailbox), rest)
     } else {
@@ -1627,7 +1628,7 @@ pub(crate) fn reply_end(
             && (sep == b' ' || sep == b'-')
             && match buf.first_chunk::<3>() {
                 Some(first) if from > 0 || lines > 0 => *first == [c0, c1, c2],
-                _ => reply_line_head(&[c0, c1, c2]).is_some(),
+                _ => is_reply_code(&[c0, c1, c2]),
             }
             && let Some(cr) = find_byte2(&rest[4..], b'\r', b'\n')
             && rest[4 + cr] == b'\r'
@@ -1782,10 +1783,10 @@ fn single_head(line: &[u8]) -> Result<(ReplyCode, Option<EnhancedStatusCode>, us
     })
 }
 
-/// The code of a reply line whose first three bytes `reply_line_head` accepted.
+/// The code of a reply line whose first three bytes [`is_reply_code`] accepted.
 #[inline(always)]
 fn reply_code(c: [u8; 3]) -> ReplyCode {
-    debug_assert!(reply_line_head(&c).is_some());
+    debug_assert!(is_reply_code(&c));
     ReplyCode::from_checked_digits(c)
 }
 
